@@ -1,0 +1,2 @@
+pub mod classification;
+pub mod clustering;

@@ -1,0 +1,5 @@
+pub mod analyzer;
+pub mod normalize;
+pub mod stem;
+pub mod stopwords;
+pub mod tokenize;
