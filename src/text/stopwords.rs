@@ -12,20 +12,15 @@ use serde::{Deserialize, Serialize};
 const BUNDLED: &str = include_str!("../../assets/stopwords/stopwords-iso-ar.txt");
 
 /// Which stopword list the analyser uses.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StopwordsConfig {
     None,
     /// stopwords-iso Arabic (479 entries before cleaning).
+    #[default]
     Bundled,
     /// A custom list, one word per entry, normalised like the tokens.
     List(Vec<String>),
-}
-
-impl Default for StopwordsConfig {
-    fn default() -> Self {
-        StopwordsConfig::Bundled
-    }
 }
 
 #[derive(Clone, Debug, Default)]
