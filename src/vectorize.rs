@@ -394,7 +394,7 @@ mod tests {
             VectorizeError::ZeroMaxFeatures
         );
         let p = TfidfParams {
-            min_df: DocFreq::Count(5),
+            min_df: DocFreq::Count(3),
             ..Default::default()
         }
         .check()
