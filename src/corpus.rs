@@ -1,1 +1,397 @@
-//! (in progress)
+//! Corpus readers: a folder with one sub-folder per label, JSON Lines, single files, stdin.
+//!
+//! Scraped pages carry boilerplate, so every text goes through [`clean_scraped`]: a line repeated
+//! inside one document counts once (photo captions are printed twice or thrice) and lines with no
+//! Arabic letter are dropped ("TT" markers, "Sorry, you need to enable JavaScript", Latin
+//! footers). Each file or line that cannot be used is reported in [`Corpus::skipped`] with its
+//! path (and line) and the reason; the rest of the corpus is still read.
+
+use crate::text::tokenize::is_arabic_letter;
+use rustc_hash::FxHashSet;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    /// File path relative to the corpus root, or the JSONL `id` (or `line N`).
+    pub id: String,
+    pub label: Option<String>,
+    /// Cleaned text (title first when the source has one).
+    pub text: String,
+    /// JSONL `source` field when present (ANT: the outlet).
+    pub source: Option<String>,
+}
+
+/// Why an input was skipped.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Skipped {
+    pub path: PathBuf,
+    /// 1-based line for JSON Lines input.
+    pub line: Option<usize>,
+    pub reason: String,
+}
+
+impl fmt::Display for Skipped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(l) => write!(f, "{}:{}: {}", self.path.display(), l, self.reason),
+            None => write!(f, "{}: {}", self.path.display(), self.reason),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Corpus {
+    pub docs: Vec<Document>,
+    pub skipped: Vec<Skipped>,
+}
+
+impl Corpus {
+    /// Sorted distinct labels of the labelled documents.
+    pub fn labels(&self) -> Vec<String> {
+        let mut l: Vec<String> = self.docs.iter().filter_map(|d| d.label.clone()).collect();
+        l.sort();
+        l.dedup();
+        l
+    }
+}
+
+/// Errors that stop a whole read (a missing root, an unreadable folder).
+#[derive(Debug, thiserror::Error)]
+pub enum CorpusError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{0}: not a file or folder")]
+    NotFound(PathBuf),
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> CorpusError + '_ {
+    move |source| CorpusError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Field names for JSON Lines input. ANT uses the defaults.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JsonlFields {
+    pub text: String,
+    pub title: Option<String>,
+    pub label: Option<String>,
+    pub id: Option<String>,
+    pub source: Option<String>,
+}
+
+impl Default for JsonlFields {
+    fn default() -> Self {
+        JsonlFields {
+            text: "text".into(),
+            title: Some("title".into()),
+            label: Some("label".into()),
+            id: Some("id".into()),
+            source: Some("source".into()),
+        }
+    }
+}
+
+/// Removes scraped-page boilerplate: repeated lines and lines without an Arabic letter.
+pub fn clean_scraped(text: &str) -> String {
+    let mut seen = FxHashSet::default();
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let line = line.trim();
+        if line.is_empty() || !line.chars().any(is_arabic_letter) || !seen.insert(line) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+/// Decodes file bytes as UTF-8 text, or says precisely why not.
+pub fn decode(bytes: &[u8]) -> Result<String, String> {
+    if bytes.is_empty() {
+        return Err("empty file".into());
+    }
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        let enc = if bytes[0] == 0xFF {
+            encoding_rs::UTF_16LE
+        } else {
+            encoding_rs::UTF_16BE
+        };
+        let (text, had_errors) = enc.decode_without_bom_handling(&bytes[2..]);
+        return if had_errors {
+            Err("invalid UTF-16 (has a UTF-16 byte-order mark)".into())
+        } else {
+            Ok(text.into_owned())
+        };
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.contains(&0) {
+        return Err("binary file (contains NUL bytes)".into());
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.to_string()),
+        Err(e) => {
+            let (as_1256, _, bad) = encoding_rs::WINDOWS_1256.decode(bytes);
+            let arabic = as_1256.chars().filter(|&c| is_arabic_letter(c)).count();
+            if !bad && arabic * 2 > as_1256.chars().filter(|c| c.is_alphabetic()).count() {
+                Err(format!(
+                    "not UTF-8 (looks like Windows-1256 Arabic; convert it with `iconv -f WINDOWS-1256 -t UTF-8`) at byte {}",
+                    e.valid_up_to()
+                ))
+            } else {
+                Err(format!(
+                    "not UTF-8 (invalid byte at offset {})",
+                    e.valid_up_to()
+                ))
+            }
+        }
+    }
+}
+
+/// Turns raw text into a document, or a reason to skip it.
+fn document(
+    id: String,
+    label: Option<String>,
+    raw: &str,
+    source: Option<String>,
+) -> Result<Document, String> {
+    let text = clean_scraped(raw);
+    if text.is_empty() {
+        return Err("no Arabic text".into());
+    }
+    Ok(Document {
+        id,
+        label,
+        text,
+        source,
+    })
+}
+
+fn read_text_file(path: &Path) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    decode(&bytes)
+}
+
+/// Reads `root/LABEL/*.txt` (any depth of files directly in `root` are read unlabelled).
+/// Files are visited in sorted path order, so the corpus order is deterministic.
+pub fn read_folder(root: &Path) -> Result<Corpus, CorpusError> {
+    if !root.is_dir() {
+        return Err(CorpusError::NotFound(root.to_path_buf()));
+    }
+    let mut files: Vec<(PathBuf, Option<String>)> = Vec::new();
+    for entry in std::fs::read_dir(root).map_err(io_err(root))? {
+        let path = entry.map_err(io_err(root))?.path();
+        if path.is_dir() {
+            let label = path.file_name().map(|n| n.to_string_lossy().into_owned());
+            for e in std::fs::read_dir(&path).map_err(io_err(&path))? {
+                let p = e.map_err(io_err(&path))?.path();
+                if is_txt(&p) {
+                    files.push((p, label.clone()));
+                }
+            }
+        } else if is_txt(&path) {
+            files.push((path, None));
+        }
+    }
+    files.sort();
+    let read: Vec<Result<Document, Skipped>> = {
+        use rayon::prelude::*;
+        files
+            .par_iter()
+            .map(|(path, label)| {
+                let id = path
+                    .strip_prefix(root)
+                    .unwrap_or(path)
+                    .to_string_lossy()
+                    .into_owned();
+                read_text_file(path)
+                    .and_then(|raw| document(id, label.clone(), &raw, None))
+                    .map_err(|reason| Skipped {
+                        path: path.clone(),
+                        line: None,
+                        reason,
+                    })
+            })
+            .collect()
+    };
+    let mut corpus = Corpus::default();
+    for r in read {
+        match r {
+            Ok(d) => corpus.docs.push(d),
+            Err(s) => corpus.skipped.push(s),
+        }
+    }
+    Ok(corpus)
+}
+
+fn is_txt(p: &Path) -> bool {
+    p.is_file() && p.extension().is_some_and(|e| e == "txt")
+}
+
+/// Reads JSON Lines: one object per line with at least the text field.
+pub fn read_jsonl(path: &Path, fields: &JsonlFields) -> Result<Corpus, CorpusError> {
+    let file = std::fs::File::open(path).map_err(io_err(path))?;
+    read_jsonl_from(std::io::BufReader::new(file), path, fields)
+}
+
+pub fn read_jsonl_from(
+    reader: impl BufRead,
+    path: &Path,
+    fields: &JsonlFields,
+) -> Result<Corpus, CorpusError> {
+    let mut corpus = Corpus::default();
+    let skip = |line: usize, reason: String| Skipped {
+        path: path.to_path_buf(),
+        line: Some(line),
+        reason,
+    };
+    for (i, line) in reader.split(b'\n').enumerate() {
+        let n = i + 1;
+        let bytes = line.map_err(io_err(path))?;
+        let Ok(line) = std::str::from_utf8(&bytes) else {
+            corpus.skipped.push(skip(n, "not UTF-8".into()));
+            continue;
+        };
+        if line.trim().is_empty() {
+            continue;
+        }
+        let value: serde_json::Value = match serde_json::from_str(line) {
+            Ok(v) => v,
+            Err(e) => {
+                corpus.skipped.push(skip(n, format!("not JSON: {e}")));
+                continue;
+            }
+        };
+        let field = |name: &Option<String>| {
+            name.as_ref()
+                .and_then(|k| value.get(k))
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        };
+        let Some(text) = value.get(&fields.text).and_then(|v| v.as_str()) else {
+            corpus
+                .skipped
+                .push(skip(n, format!("no string field \"{}\"", fields.text)));
+            continue;
+        };
+        let raw = match field(&fields.title) {
+            Some(t) if !t.is_empty() => format!("{t}\n{text}"),
+            _ => text.to_string(),
+        };
+        let id = field(&fields.id).unwrap_or_else(|| format!("line {n}"));
+        match document(id, field(&fields.label), &raw, field(&fields.source)) {
+            Ok(d) => corpus.docs.push(d),
+            Err(reason) => corpus.skipped.push(skip(n, reason)),
+        }
+    }
+    Ok(corpus)
+}
+
+/// Reads one input path: a folder (folder-per-label), a `.jsonl`/`.json` file, or a single text file.
+pub fn read_path(path: &Path, fields: &JsonlFields) -> Result<Corpus, CorpusError> {
+    if path.is_dir() {
+        read_folder(path)
+    } else if path.is_file() {
+        if path
+            .extension()
+            .is_some_and(|e| e == "jsonl" || e == "json")
+        {
+            read_jsonl(path, fields)
+        } else {
+            Ok(read_single(path))
+        }
+    } else {
+        Err(CorpusError::NotFound(path.to_path_buf()))
+    }
+}
+
+/// A single text file as a one-document corpus (or one skipped entry).
+pub fn read_single(path: &Path) -> Corpus {
+    let id = path.to_string_lossy().into_owned();
+    let mut corpus = Corpus::default();
+    match read_text_file(path).and_then(|raw| document(id, None, &raw, None)) {
+        Ok(d) => corpus.docs.push(d),
+        Err(reason) => corpus.skipped.push(Skipped {
+            path: path.to_path_buf(),
+            line: None,
+            reason,
+        }),
+    }
+    corpus
+}
+
+/// Standard input as one document.
+pub fn read_stdin() -> Result<Corpus, CorpusError> {
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+        .map_err(io_err(Path::new("-")))?;
+    let mut corpus = Corpus::default();
+    match decode(&bytes).and_then(|raw| document("-".into(), None, &raw, None)) {
+        Ok(d) => corpus.docs.push(d),
+        Err(reason) => corpus.skipped.push(Skipped {
+            path: "-".into(),
+            line: None,
+            reason,
+        }),
+    }
+    Ok(corpus)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cleaning_drops_repeats_and_latin_lines() {
+        let raw = "عنوان الخبر\nصورة (رويترز)\nصورة (رويترز)\nTT\nSorry, you need to enable JavaScript\nنص الخبر";
+        assert_eq!(clean_scraped(raw), "عنوان الخبر\nصورة (رويترز)\nنص الخبر");
+    }
+
+    #[test]
+    fn decode_reports_each_bad_kind() {
+        assert_eq!(decode(b""), Err("empty file".into()));
+        assert!(decode(b"\x00\x01\x02abc").unwrap_err().contains("binary"));
+        // "سلام" in Windows-1256.
+        assert!(
+            decode(&[0xD3, 0xE1, 0xC7, 0xE3, 0x20, 0xD3, 0xE1, 0xC7, 0xE3])
+                .unwrap_err()
+                .contains("Windows-1256")
+        );
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("سلام".encode_utf16().flat_map(|u| u.to_le_bytes()))
+            .collect();
+        assert_eq!(decode(&utf16).unwrap(), "سلام");
+        assert_eq!(decode("\u{FEFF}سلام".as_bytes()).unwrap(), "سلام");
+    }
+
+    #[test]
+    fn jsonl_reports_bad_lines_with_numbers() {
+        let input = "{\"text\": \"نص عربي\", \"label\": \"a\"}\nnot json\n{\"title\": \"x\"}\n{\"text\": \"only latin\"}\n";
+        let c = read_jsonl_from(
+            input.as_bytes(),
+            Path::new("in.jsonl"),
+            &JsonlFields::default(),
+        )
+        .unwrap();
+        assert_eq!(c.docs.len(), 1);
+        assert_eq!(c.docs[0].label.as_deref(), Some("a"));
+        let lines: Vec<Option<usize>> = c.skipped.iter().map(|s| s.line).collect();
+        assert_eq!(lines, [Some(2), Some(3), Some(4)]);
+        assert!(
+            c.skipped[1]
+                .to_string()
+                .starts_with("in.jsonl:3: no string field \"text\"")
+        );
+    }
+}
