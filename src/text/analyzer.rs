@@ -1,1 +1,182 @@
-//! (in progress)
+//! The analysis chain: tokenise → normalise → filter (length, kind, stopwords) → stem.
+//!
+//! Built from a declarative [`AnalyzerConfig`] (serde), never from closures, so a saved model
+//! carries its exact analysis and re-creates it on load.
+
+use super::normalize::{NormalizeConfig, is_format_control, is_harakah, is_quranic_mark};
+use super::stem;
+use super::stopwords::{Stopwords, StopwordsConfig};
+use super::tokenize::{TokenKind, tokenize};
+use serde::{Deserialize, Serialize};
+
+/// Which stemmer runs on Arabic tokens.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StemmerConfig {
+    /// Keep normalised words as they are.
+    None,
+    /// tasnif's lexicon-guided light stemmer ([`stem::stem`]).
+    #[default]
+    Tasnif,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AnalyzerConfig {
+    pub normalize: NormalizeConfig,
+    pub stopwords: StopwordsConfig,
+    pub stemmer: StemmerConfig,
+    /// Tokens with fewer letters (after normalisation) are dropped.
+    pub min_chars: usize,
+    /// Keep words in other scripts (Latin names such as "nato").
+    pub keep_latin: bool,
+    /// Keep numbers. Off by default: dates and counts rarely say what an article is about.
+    pub keep_numbers: bool,
+}
+
+impl Default for AnalyzerConfig {
+    fn default() -> Self {
+        AnalyzerConfig {
+            normalize: NormalizeConfig::default(),
+            stopwords: StopwordsConfig::Bundled,
+            stemmer: StemmerConfig::Tasnif,
+            min_chars: 2,
+            keep_latin: true,
+            keep_numbers: false,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum AnalyzerError {
+    #[error("min_chars must be at least 1 (got 0)")]
+    ZeroMinChars,
+}
+
+/// One analysed token of a text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Token<'a> {
+    /// The term that goes into the vocabulary (stemmed, normalised).
+    pub term: &'a str,
+    /// The bytes of the original text: `&text[start..end]`.
+    pub start: usize,
+    pub end: usize,
+    pub kind: TokenKind,
+}
+
+#[derive(Clone, Debug)]
+pub struct Analyzer {
+    config: AnalyzerConfig,
+    stopwords: Stopwords,
+}
+
+impl Analyzer {
+    pub fn new(config: AnalyzerConfig) -> Result<Self, AnalyzerError> {
+        if config.min_chars == 0 {
+            return Err(AnalyzerError::ZeroMinChars);
+        }
+        if config.stemmer == StemmerConfig::Tasnif {
+            stem::preload();
+        }
+        let stopwords = Stopwords::new(&config.stopwords, &config.normalize);
+        Ok(Analyzer { config, stopwords })
+    }
+
+    pub fn config(&self) -> &AnalyzerConfig {
+        &self.config
+    }
+
+    /// Calls `f` for every kept token of `text`, in order. The term borrows a scratch buffer, so
+    /// nothing is allocated per token unless the caller copies it.
+    pub fn for_each_token(&self, text: &str, mut f: impl FnMut(Token<'_>)) {
+        let mut norm = String::new();
+        let mut stemmed;
+        for span in tokenize(text) {
+            match span.kind {
+                TokenKind::Latin if !self.config.keep_latin => continue,
+                TokenKind::Number if !self.config.keep_numbers => continue,
+                _ => {}
+            }
+            self.config
+                .normalize
+                .normalize_into(&text[span.start..span.end], &mut norm);
+            if norm.chars().count() < self.config.min_chars || self.stopwords.contains(&norm) {
+                continue;
+            }
+            let term: &str =
+                if span.kind == TokenKind::Arabic && self.config.stemmer == StemmerConfig::Tasnif {
+                    stemmed = stem::stem(&norm);
+                    &stemmed
+                } else {
+                    &norm
+                };
+            f(Token {
+                term,
+                start: span.start,
+                end: span.end,
+                kind: span.kind,
+            });
+        }
+    }
+
+    /// The terms of `text`, in order.
+    pub fn terms(&self, text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        self.for_each_token(text, |t| out.push(t.term.to_string()));
+        out
+    }
+}
+
+/// How a word of the original text should be shown to a person: as written, minus harakat,
+/// tatweel and invisible controls (hamza and taa marbuta kept, unlike the normalised form).
+pub fn display_form(original: &str) -> String {
+    original
+        .chars()
+        .filter(|&c| {
+            !(is_harakah(c) || is_quranic_mark(c) || c == '\u{0640}' || is_format_control(c))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_chain_drops_stopwords_numbers_and_stems() {
+        let a = Analyzer::new(AnalyzerConfig::default()).unwrap();
+        let text = "قالت الحكومةُ في 2025 إن وزير الخارجية زار موسكو";
+        let terms = a.terms(text);
+        assert!(!terms.iter().any(|t| t == "في" || t == "2025"), "{terms:?}");
+        assert!(terms.contains(&"حكوم".to_string()), "{terms:?}");
+        assert!(terms.contains(&"وزير".to_string()), "{terms:?}");
+        let mut spans = Vec::new();
+        a.for_each_token(text, |t| spans.push(&text[t.start..t.end]));
+        assert!(spans.contains(&"الحكومةُ"), "{spans:?}");
+    }
+
+    #[test]
+    fn config_round_trips_through_json() {
+        let cfg = AnalyzerConfig {
+            keep_numbers: true,
+            stemmer: StemmerConfig::None,
+            ..Default::default()
+        };
+        let json = serde_json::to_string(&cfg).unwrap();
+        assert_eq!(serde_json::from_str::<AnalyzerConfig>(&json).unwrap(), cfg);
+        assert_eq!(
+            Analyzer::new(AnalyzerConfig {
+                min_chars: 0,
+                ..Default::default()
+            })
+            .unwrap_err(),
+            AnalyzerError::ZeroMinChars
+        );
+    }
+
+    #[test]
+    fn display_form_keeps_hamza_and_taa() {
+        assert_eq!(display_form("الحكومَةُ"), "الحكومة");
+        assert_eq!(display_form("أفغانـستان"), "أفغانستان");
+    }
+}

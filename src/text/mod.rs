@@ -3,3 +3,5 @@ pub mod normalize;
 pub mod stem;
 pub mod stopwords;
 pub mod tokenize;
+
+pub use analyzer::{Analyzer, AnalyzerConfig, StemmerConfig};
