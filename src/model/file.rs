@@ -27,7 +27,10 @@ const HEADER_FIXED: usize = 8 + 2 + 1;
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {
     #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{0}: the file is empty (zero bytes): it is not a model; retrain with `tasnif train`")]
     Empty(PathBuf),
     #[error("{0}: not a tasnif model file (wrong magic bytes)")]
@@ -35,16 +38,35 @@ pub enum ModelError {
     #[error(
         "{path}: written by a newer tasnif ({writer}, model format v{found}); this tasnif {ours} reads up to v{FORMAT_VERSION}: upgrade tasnif"
     )]
-    FutureVersion { path: PathBuf, found: u16, writer: String, ours: &'static str },
+    FutureVersion {
+        path: PathBuf,
+        found: u16,
+        writer: String,
+        ours: &'static str,
+    },
     #[error(
         "{path}: model format v{found} (written by tasnif {writer}) is no longer supported (oldest readable: v{OLDEST_READABLE}): retrain it with `tasnif train`"
     )]
-    OlderVersion { path: PathBuf, found: u16, writer: String },
-    #[error("{path}: the file is truncated ({actual} bytes, its header promises {expected}): copy it again or retrain")]
-    Truncated { path: PathBuf, expected: u64, actual: u64 },
-    #[error("{path}: checksum mismatch: the file was damaged (in transit or on disk): copy it again or retrain")]
+    OlderVersion {
+        path: PathBuf,
+        found: u16,
+        writer: String,
+    },
+    #[error(
+        "{path}: the file is truncated ({actual} bytes, its header promises {expected}): copy it again or retrain"
+    )]
+    Truncated {
+        path: PathBuf,
+        expected: u64,
+        actual: u64,
+    },
+    #[error(
+        "{path}: checksum mismatch: the file was damaged (in transit or on disk): copy it again or retrain"
+    )]
     Corrupt { path: PathBuf },
-    #[error("{path}: the model body cannot be decoded ({message}): the file is damaged or was not written by tasnif")]
+    #[error(
+        "{path}: the model body cannot be decoded ({message}): the file is damaged or was not written by tasnif"
+    )]
     Decode { path: PathBuf, message: String },
     #[error("{0}: a file already exists there; pass --force to overwrite it")]
     Exists(PathBuf),
@@ -53,12 +75,16 @@ pub enum ModelError {
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ModelError + '_ {
-    move |source| ModelError::Io { path: path.to_path_buf(), source }
+    move |source| ModelError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 /// Serialises `body` into the container format.
 pub fn encode<T: Serialize>(body: &T) -> Result<Vec<u8>, ModelError> {
-    let payload = bincode::serde::encode_to_vec(body, bincode::config::standard()).map_err(|e| ModelError::Encode(e.to_string()))?;
+    let payload = bincode::serde::encode_to_vec(body, bincode::config::standard())
+        .map_err(|e| ModelError::Encode(e.to_string()))?;
     let version = env!("CARGO_PKG_VERSION").as_bytes();
     let mut out = Vec::with_capacity(payload.len() + 64);
     out.extend_from_slice(MAGIC);
@@ -81,7 +107,11 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8], path: &Path) -> Result<T, Model
     if bytes.len() < MAGIC.len() || &bytes[..8] != MAGIC {
         return Err(ModelError::WrongMagic(p()));
     }
-    let truncated = |expected: u64| ModelError::Truncated { path: p(), expected, actual: bytes.len() as u64 };
+    let truncated = |expected: u64| ModelError::Truncated {
+        path: p(),
+        expected,
+        actual: bytes.len() as u64,
+    };
     if bytes.len() < HEADER_FIXED {
         return Err(truncated(HEADER_FIXED as u64 + 12));
     }
@@ -93,10 +123,19 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8], path: &Path) -> Result<T, Model
     }
     let writer = String::from_utf8_lossy(&bytes[HEADER_FIXED..len_at]).into_owned();
     if version > FORMAT_VERSION {
-        return Err(ModelError::FutureVersion { path: p(), found: version, writer, ours: env!("CARGO_PKG_VERSION") });
+        return Err(ModelError::FutureVersion {
+            path: p(),
+            found: version,
+            writer,
+            ours: env!("CARGO_PKG_VERSION"),
+        });
     }
     if version < OLDEST_READABLE {
-        return Err(ModelError::OlderVersion { path: p(), found: version, writer });
+        return Err(ModelError::OlderVersion {
+            path: p(),
+            found: version,
+            writer,
+        });
     }
     let body_len = u64::from_le_bytes(bytes[len_at..len_at + 8].try_into().expect("8 bytes"));
     let body_at = len_at + 8;
@@ -112,10 +151,17 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8], path: &Path) -> Result<T, Model
     if crc32fast::hash(&bytes[..crc_at]) != stored {
         return Err(ModelError::Corrupt { path: p() });
     }
-    let (body, used) = bincode::serde::decode_from_slice(&bytes[body_at..crc_at], bincode::config::standard())
-        .map_err(|e| ModelError::Decode { path: p(), message: e.to_string() })?;
+    let (body, used) =
+        bincode::serde::decode_from_slice(&bytes[body_at..crc_at], bincode::config::standard())
+            .map_err(|e| ModelError::Decode {
+                path: p(),
+                message: e.to_string(),
+            })?;
     if used != crc_at - body_at {
-        return Err(ModelError::Decode { path: p(), message: "trailing bytes after the body".into() });
+        return Err(ModelError::Decode {
+            path: p(),
+            message: "trailing bytes after the body".into(),
+        });
     }
     Ok(body)
 }
@@ -137,7 +183,10 @@ pub fn write_atomic<T: Serialize>(path: &Path, body: &T, force: bool) -> Result<
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "model".into());
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "model".into());
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp).map_err(io(&tmp))?;
@@ -175,7 +224,10 @@ mod tests {
     #[test]
     fn round_trip_is_exact() {
         let bytes = encode(&body()).unwrap();
-        assert_eq!(decode::<Vec<(String, f64)>>(&bytes, path()).unwrap(), body());
+        assert_eq!(
+            decode::<Vec<(String, f64)>>(&bytes, path()).unwrap(),
+            body()
+        );
         assert_eq!(encode(&body()).unwrap(), bytes, "encoding is deterministic");
     }
 
@@ -184,15 +236,25 @@ mod tests {
         let bytes = encode(&body()).unwrap();
         let err = |b: &[u8]| decode::<Vec<(String, f64)>>(b, path()).unwrap_err();
         assert!(matches!(err(&[]), ModelError::Empty(_)));
-        assert!(matches!(err(b"PK\x03\x04 zip file"), ModelError::WrongMagic(_)));
+        assert!(matches!(
+            err(b"PK\x03\x04 zip file"),
+            ModelError::WrongMagic(_)
+        ));
         for cut in [9, 12, 20, bytes.len() - 1] {
-            assert!(matches!(err(&bytes[..cut]), ModelError::Truncated { .. }), "cut at {cut}: {}", err(&bytes[..cut]));
+            assert!(
+                matches!(err(&bytes[..cut]), ModelError::Truncated { .. }),
+                "cut at {cut}: {}",
+                err(&bytes[..cut])
+            );
         }
         for i in (MAGIC.len() + 3..bytes.len()).step_by(3) {
             let mut b = bytes.clone();
             b[i] ^= 0x10;
             let e = err(&b);
-            assert!(matches!(e, ModelError::Corrupt { .. } | ModelError::Truncated { .. }), "flip at {i}: {e}");
+            assert!(
+                matches!(e, ModelError::Corrupt { .. } | ModelError::Truncated { .. }),
+                "flip at {i}: {e}"
+            );
         }
         let mut future = bytes.clone();
         future[8] = 99;
@@ -207,7 +269,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("m.tasnif");
         write_atomic(&p, &body(), false).unwrap();
-        assert!(matches!(write_atomic(&p, &body(), false), Err(ModelError::Exists(_))));
+        assert!(matches!(
+            write_atomic(&p, &body(), false),
+            Err(ModelError::Exists(_))
+        ));
         write_atomic(&p, &vec![("x".to_string(), 2.0)], true).unwrap();
         assert_eq!(read::<Vec<(String, f64)>>(&p).unwrap()[0].1, 2.0);
         let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
