@@ -7,7 +7,10 @@ use super::normalize::{NormalizeConfig, is_format_control, is_harakah, is_qurani
 use super::stem;
 use super::stopwords::{Stopwords, StopwordsConfig};
 use super::tokenize::{TokenKind, tokenize};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Which stemmer runs on Arabic tokens.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,7 +71,25 @@ pub struct Token<'a> {
 pub struct Analyzer {
     config: AnalyzerConfig,
     stopwords: Stopwords,
+    /// Identifies this analyser's entries in the per-thread term cache.
+    id: u64,
 }
+
+/// Cached analysis of raw token text: `None` when the token is dropped (stopword, too short).
+type TermCache = FxHashMap<Box<str>, Option<Box<str>>>;
+
+/// Cache entries above which a thread's cache is cleared: bounds memory (~100 bytes an entry)
+/// while keeping the Zipfian head of news vocabulary (a 10k-article corpus has ~150k forms).
+const CACHE_LIMIT: usize = 500_000;
+
+thread_local! {
+    /// Per-thread cache of raw token → term. News vocabulary is Zipfian, so almost every token
+    /// is a form seen before: one hash lookup replaces normalisation, stopword check and
+    /// stemming. Keyed by analyser id, since two analysers may differ in configuration.
+    static CACHE: RefCell<(u64, TermCache)> = RefCell::new((0, TermCache::default()));
+}
+
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 impl Analyzer {
     pub fn new(config: AnalyzerConfig) -> Result<Self, AnalyzerError> {
@@ -79,44 +100,66 @@ impl Analyzer {
             stem::preload();
         }
         let stopwords = Stopwords::new(&config.stopwords, &config.normalize);
-        Ok(Analyzer { config, stopwords })
+        let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+        Ok(Analyzer { config, stopwords, id })
     }
 
     pub fn config(&self) -> &AnalyzerConfig {
         &self.config
     }
 
-    /// Calls `f` for every kept token of `text`, in order. The term borrows a scratch buffer, so
-    /// nothing is allocated per token unless the caller copies it.
+    /// The term of one raw token, or `None` when the token is dropped. Uncached.
+    fn analyze_token(&self, raw: &str, kind: TokenKind, norm: &mut String) -> Option<String> {
+        self.config.normalize.normalize_into(raw, norm);
+        if norm.chars().count() < self.config.min_chars || self.stopwords.contains(norm) {
+            return None;
+        }
+        if kind == TokenKind::Arabic && self.config.stemmer == StemmerConfig::Tasnif {
+            Some(stem::stem(norm))
+        } else {
+            Some(norm.clone())
+        }
+    }
+
+    /// Calls `f` for every kept token of `text`, in order. Terms come from a per-thread cache,
+    /// so nothing is allocated for a token form seen before. (If `f` itself analyses text on
+    /// the same thread, that inner call simply runs uncached.)
     pub fn for_each_token(&self, text: &str, mut f: impl FnMut(Token<'_>)) {
         let mut norm = String::new();
-        let mut stemmed;
-        for span in tokenize(text) {
-            match span.kind {
-                TokenKind::Latin if !self.config.keep_latin => continue,
-                TokenKind::Number if !self.config.keep_numbers => continue,
-                _ => {}
+        CACHE.with(|cell| {
+            let mut guard = cell.try_borrow_mut().ok();
+            if let Some((owner, cache)) = guard.as_deref_mut()
+                && (*owner != self.id || cache.len() > CACHE_LIMIT)
+            {
+                cache.clear();
+                *owner = self.id;
             }
-            self.config
-                .normalize
-                .normalize_into(&text[span.start..span.end], &mut norm);
-            if norm.chars().count() < self.config.min_chars || self.stopwords.contains(&norm) {
-                continue;
-            }
-            let term: &str =
-                if span.kind == TokenKind::Arabic && self.config.stemmer == StemmerConfig::Tasnif {
-                    stemmed = stem::stem(&norm);
-                    &stemmed
-                } else {
-                    &norm
+            let mut uncached: Option<String>;
+            for span in tokenize(text) {
+                match span.kind {
+                    TokenKind::Latin if !self.config.keep_latin => continue,
+                    TokenKind::Number if !self.config.keep_numbers => continue,
+                    _ => {}
+                }
+                let raw = &text[span.start..span.end];
+                let term = match guard.as_deref_mut() {
+                    Some((_, cache)) => match cache.get(raw) {
+                        Some(t) => t.as_deref(),
+                        None => {
+                            let t = self.analyze_token(raw, span.kind, &mut norm).map(String::into_boxed_str);
+                            cache.entry(raw.into()).or_insert(t).as_deref()
+                        }
+                    },
+                    None => {
+                        uncached = self.analyze_token(raw, span.kind, &mut norm);
+                        uncached.as_deref()
+                    }
                 };
-            f(Token {
-                term,
-                start: span.start,
-                end: span.end,
-                kind: span.kind,
-            });
-        }
+                if let Some(term) = term {
+                    f(Token { term, start: span.start, end: span.end, kind: span.kind });
+                }
+            }
+        });
     }
 
     /// The terms of `text`, in order.

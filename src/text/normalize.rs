@@ -123,7 +123,9 @@ impl NormalizeConfig {
     /// characters), so the rules are re-applied until the text stops changing.
     pub fn normalize_into(&self, text: &str, out: &mut String) {
         self.normalize_once(text, out);
-        if !self.nfkc && !self.lowercase {
+        // Plain Arabic letters and ASCII map to plain Arabic letters and ASCII, which the rules
+        // leave unchanged: one pass is already a fixpoint (the common case, no second pass).
+        if (!self.nfkc && !self.lowercase) || text.chars().all(nfkc_inert) {
             return;
         }
         let mut next = String::new();
