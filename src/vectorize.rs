@@ -5,6 +5,8 @@
 //! two terms joined by one space, as in scikit-learn.
 
 use crate::sparse::CsrMatrix;
+use crate::text::Analyzer;
+use crate::text::tokenize::tokenize;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -71,6 +73,8 @@ pub enum VectorizeError {
     MinDfProportion(f64),
     #[error("max_df proportion must be in [0, 1], got {0}")]
     MaxDfProportion(f64),
+    #[error("{0} as a document count must be at least 1 (use a proportion for 0)")]
+    ZeroDocCount(&'static str),
     #[error("max_features must be positive")]
     ZeroMaxFeatures,
     #[error("ngram_range must satisfy 1 <= min_n <= max_n <= 2, got ({0}, {1})")]
@@ -107,6 +111,13 @@ impl TfidfParams {
         {
             return Err(VectorizeError::MaxDfProportion(p));
         }
+        // scikit-learn: an int min_df/max_df must be >= 1, a float in [0, 1].
+        if self.min_df == DocFreq::Count(0) {
+            return Err(VectorizeError::ZeroDocCount("min_df"));
+        }
+        if self.max_df == DocFreq::Count(0) {
+            return Err(VectorizeError::ZeroDocCount("max_df"));
+        }
         if self.max_features == Some(0) {
             return Err(VectorizeError::ZeroMaxFeatures);
         }
@@ -128,124 +139,453 @@ pub struct TfidfVectorizer {
     index: FxHashMap<String, u32>,
 }
 
-/// Calls `f` with each n-gram of `terms` for n in `range`.
-fn for_each_ngram<S: AsRef<str>>(
-    terms: &[S],
-    range: (usize, usize),
-    buf: &mut String,
-    mut f: impl FnMut(&str),
-) {
-    if range.0 <= 1 {
-        for t in terms {
+/// Where the terms of each document come from: ready-made token lists or raw texts run through
+/// an [`Analyzer`]. Either way every term is handed out as a borrowed `&str`.
+trait TermSource: Sync {
+    fn n_docs(&self) -> usize;
+    /// Calls `f` with each (unigram) term of document `i`, in order.
+    fn terms(&self, i: usize, f: &mut dyn FnMut(&str));
+    /// The raw text of document `i` and its analyser, when the source is raw text.
+    fn text(&self, _i: usize) -> Option<(&Analyzer, &str)> {
+        None
+    }
+}
+
+struct Lists<'a, D, S>(&'a [D], std::marker::PhantomData<S>);
+
+impl<D: AsRef<[S]> + Sync, S: AsRef<str> + Sync> TermSource for Lists<'_, D, S> {
+    fn n_docs(&self) -> usize {
+        self.0.len()
+    }
+    fn terms(&self, i: usize, f: &mut dyn FnMut(&str)) {
+        for t in self.0[i].as_ref() {
             f(t.as_ref());
         }
     }
-    if range.1 >= 2 {
-        for w in terms.windows(2) {
-            buf.clear();
-            buf.push_str(w[0].as_ref());
-            buf.push(' ');
-            buf.push_str(w[1].as_ref());
-            f(buf);
+}
+
+struct Texts<'a, T> {
+    analyzer: &'a Analyzer,
+    texts: &'a [T],
+}
+
+impl<T: AsRef<str> + Sync> TermSource for Texts<'_, T> {
+    fn n_docs(&self) -> usize {
+        self.texts.len()
+    }
+    fn terms(&self, i: usize, f: &mut dyn FnMut(&str)) {
+        self.analyzer
+            .for_each_token(self.texts[i].as_ref(), |tok| f(tok.term));
+    }
+    fn text(&self, i: usize) -> Option<(&Analyzer, &str)> {
+        Some((self.analyzer, self.texts[i].as_ref()))
+    }
+}
+
+/// Calls `f` with every n-gram (n in `range`, n ≤ 2) of document `i`, unigrams and bigrams
+/// interleaved; bigrams are the two terms joined by one space. `prev` and `bigram` are scratch.
+fn for_each_ngram_of(
+    src: &dyn TermSource,
+    i: usize,
+    range: (usize, usize),
+    prev: &mut String,
+    bigram: &mut String,
+    f: &mut dyn FnMut(&str),
+) {
+    let (uni, bi) = (range.0 <= 1, range.1 >= 2);
+    let mut has_prev = false;
+    src.terms(i, &mut |t| {
+        if uni {
+            f(t);
+        }
+        if bi {
+            if has_prev {
+                bigram.clear();
+                bigram.push_str(prev);
+                bigram.push(' ');
+                bigram.push_str(t);
+                f(bigram);
+            }
+            prev.clear();
+            prev.push_str(t);
+            has_prev = true;
+        }
+    });
+}
+
+/// Pass-one result for a contiguous block of documents: a block-local term dictionary and, per
+/// document, its (local term id, count) pairs. No per-token string is kept.
+struct Block {
+    /// Local id → term (unigram, or two unigrams joined by a space).
+    terms: Vec<Box<str>>,
+    /// Documents containing each term as a feature (0 for a unigram seen only inside bigrams
+    /// when unigrams are not features).
+    df: Vec<u32>,
+    tf: Vec<u64>,
+    /// `entries[row_end[d - 1]..row_end[d]]` are document `d`'s (local id, count) pairs.
+    row_end: Vec<usize>,
+    entries: Vec<(u32, u32)>,
+}
+
+const NONE: u32 = u32::MAX;
+
+/// The mutable state of [`Block::count`].
+struct Counter {
+    uni: bool,
+    bi: bool,
+    terms: Vec<Box<str>>,
+    unigram_ids: FxHashMap<Box<str>, u32>,
+    bigram_ids: FxHashMap<(u32, u32), u32>,
+    cnt: Vec<u32>,
+    touched: Vec<u32>,
+    prev: u32,
+}
+
+impl Counter {
+    fn intern(&mut self, t: &str) -> u32 {
+        if let Some(&id) = self.unigram_ids.get(t) {
+            return id;
+        }
+        let id = self.new_term(t.into());
+        self.unigram_ids.insert(t.into(), id);
+        id
+    }
+
+    fn new_term(&mut self, t: Box<str>) -> u32 {
+        self.terms.push(t);
+        self.cnt.push(0);
+        (self.terms.len() - 1) as u32
+    }
+
+    fn count(&mut self, id: u32) {
+        let c = &mut self.cnt[id as usize];
+        if *c == 0 {
+            self.touched.push(id);
+        }
+        *c += 1;
+    }
+
+    /// One analysed unigram (by local id) of the current document, in order.
+    fn push(&mut self, id: u32) {
+        if self.uni {
+            self.count(id);
+        }
+        if self.bi {
+            if self.prev != NONE {
+                let key = (self.prev, id);
+                let b = match self.bigram_ids.get(&key) {
+                    Some(&b) => b,
+                    None => {
+                        let s =
+                            format!("{} {}", self.terms[key.0 as usize], self.terms[id as usize]);
+                        let b = self.new_term(s.into());
+                        self.bigram_ids.insert(key, b);
+                        b
+                    }
+                };
+                self.count(b);
+            }
+            self.prev = id;
         }
     }
 }
 
-/// Per-term (document frequency, total count) over a block of documents.
-type Stats = FxHashMap<String, (u32, u64)>;
-
-fn block_stats<D: AsRef<[S]>, S: AsRef<str>>(docs: &[D], range: (usize, usize)) -> Stats {
-    let mut stats = Stats::default();
-    let mut buf = String::new();
-    let mut doc_counts: FxHashMap<String, u32> = FxHashMap::default();
-    for d in docs {
-        doc_counts.clear();
-        for_each_ngram(d.as_ref(), range, &mut buf, |t| {
-            if let Some(c) = doc_counts.get_mut(t) {
-                *c += 1;
+impl Block {
+    fn count(src: &dyn TermSource, docs: std::ops::Range<usize>, range: (usize, usize)) -> Block {
+        let mut k = Counter {
+            uni: range.0 <= 1,
+            bi: range.1 >= 2,
+            terms: Vec::new(),
+            unigram_ids: FxHashMap::default(),
+            bigram_ids: FxHashMap::default(),
+            cnt: Vec::new(),
+            touched: Vec::new(),
+            prev: NONE,
+        };
+        let (mut df, mut tf): (Vec<u32>, Vec<u64>) = (Vec::new(), Vec::new());
+        let mut row_end = Vec::with_capacity(docs.len());
+        let mut entries = Vec::new();
+        // Raw-text input: surface word → range of `seq` holding its analysed local ids, so each
+        // distinct word of the block is analysed once (the analysis is per token: tokenise,
+        // normalise, filter, stem, no context).
+        let mut surface: FxHashMap<Box<str>, (u32, u32)> = FxHashMap::default();
+        let mut seq: Vec<u32> = Vec::new();
+        let mut one: Vec<u32> = Vec::new();
+        for i in docs {
+            k.prev = NONE;
+            if let Some((analyzer, text)) = src.text(i) {
+                for span in tokenize(text) {
+                    let w = &text[span.start..span.end];
+                    let (a, n) = match surface.get(w) {
+                        Some(&r) => r,
+                        None => {
+                            one.clear();
+                            analyzer.for_each_token(w, |tok| one.push(k.intern(tok.term)));
+                            let r = (seq.len() as u32, one.len() as u32);
+                            seq.extend_from_slice(&one);
+                            surface.insert(w.into(), r);
+                            r
+                        }
+                    };
+                    for j in a..a + n {
+                        k.push(seq[j as usize]);
+                    }
+                }
             } else {
-                doc_counts.insert(t.to_string(), 1);
+                src.terms(i, &mut |t| {
+                    let id = k.intern(t);
+                    k.push(id);
+                });
             }
-        });
-        for (t, c) in doc_counts.drain() {
-            let e = stats.entry(t).or_insert((0, 0));
-            e.0 += 1;
-            e.1 += u64::from(c);
+            df.resize(k.terms.len(), 0);
+            tf.resize(k.terms.len(), 0);
+            for &id in &k.touched {
+                let c = std::mem::take(&mut k.cnt[id as usize]);
+                df[id as usize] += 1;
+                tf[id as usize] += u64::from(c);
+                entries.push((id, c));
+            }
+            k.touched.clear();
+            row_end.push(entries.len());
+        }
+        Block {
+            terms: k.terms,
+            df,
+            tf,
+            row_end,
+            entries,
         }
     }
-    stats
+}
+
+/// Splits `0..n` into about `parts` contiguous ranges.
+fn ranges(n: usize, parts: usize) -> Vec<std::ops::Range<usize>> {
+    let size = n.div_ceil(parts.max(1)).max(1);
+    (0..n).step_by(size).map(|a| a..(a + size).min(n)).collect()
 }
 
 impl TfidfVectorizer {
+    /// Learns the vocabulary and idf from analysed documents (lists of terms).
     pub fn fit<D: AsRef<[S]> + Sync, S: AsRef<str> + Sync>(
         params: &ValidTfidfParams,
         docs: &[D],
     ) -> Result<Self, VectorizeError> {
+        Self::fit_source(params, &Lists(docs, Default::default()), false).map(|r| r.0)
+    }
+
+    /// Learns the vocabulary and idf from raw texts, analysed by `analyzer` on the fly (no
+    /// per-token allocation, no token lists kept).
+    pub fn fit_texts<T: AsRef<str> + Sync>(
+        params: &ValidTfidfParams,
+        analyzer: &Analyzer,
+        texts: &[T],
+    ) -> Result<Self, VectorizeError> {
+        Self::fit_source(params, &Texts { analyzer, texts }, false).map(|r| r.0)
+    }
+
+    pub fn fit_transform<D: AsRef<[S]> + Sync, S: AsRef<str> + Sync>(
+        params: &ValidTfidfParams,
+        docs: &[D],
+    ) -> Result<(Self, CsrMatrix), VectorizeError> {
+        Self::fit_source(params, &Lists(docs, Default::default()), true)
+            .map(|(v, x)| (v, x.expect("matrix requested")))
+    }
+
+    /// [`fit_transform`](Self::fit_transform) on raw texts: each text is analysed once; the
+    /// matrix is built from per-document counts kept from the counting pass.
+    pub fn fit_transform_texts<T: AsRef<str> + Sync>(
+        params: &ValidTfidfParams,
+        analyzer: &Analyzer,
+        texts: &[T],
+    ) -> Result<(Self, CsrMatrix), VectorizeError> {
+        Self::fit_source(params, &Texts { analyzer, texts }, true)
+            .map(|(v, x)| (v, x.expect("matrix requested")))
+    }
+
+    fn fit_source(
+        params: &ValidTfidfParams,
+        src: &dyn TermSource,
+        want_matrix: bool,
+    ) -> Result<(Self, Option<CsrMatrix>), VectorizeError> {
         let p = params.params().clone();
-        let n = docs.len();
+        let n = src.n_docs();
         if n == 0 {
             return Err(VectorizeError::NoDocuments);
         }
-        let chunk = n.div_ceil(rayon::current_num_threads() * 4).max(1);
-        let stats = docs
-            .par_chunks(chunk)
-            .map(|c| block_stats(c, p.ngram_range))
-            .reduce(Stats::default, |mut a, b| {
-                for (t, (df, tf)) in b {
-                    let e = a.entry(t).or_insert((0, 0));
-                    e.0 += df;
-                    e.1 += tf;
+        // Pass 1 (parallel): one block per ~half thread share, so load balances without
+        // multiplying the dictionaries to merge.
+        let blocks: Vec<Block> = ranges(n, rayon::current_num_threads())
+            .into_par_iter()
+            .map(|r| Block::count(src, r, p.ngram_range))
+            .collect();
+
+        // Merge the block dictionaries: global id per distinct term, df and total count.
+        let mut global: FxHashMap<&str, u32> = FxHashMap::default();
+        let mut names: Vec<&str> = Vec::new();
+        let (mut df, mut tf): (Vec<u32>, Vec<u64>) = (Vec::new(), Vec::new());
+        let mut local_to_global: Vec<Vec<u32>> = Vec::with_capacity(blocks.len());
+        for b in &blocks {
+            let mut map = vec![NONE; b.terms.len()];
+            for (l, t) in b.terms.iter().enumerate() {
+                if b.df[l] == 0 {
+                    continue; // not a feature (a unigram when only bigrams are counted)
                 }
-                a
-            });
+                let g = *global.entry(&**t).or_insert_with(|| {
+                    names.push(t);
+                    df.push(0);
+                    tf.push(0);
+                    (names.len() - 1) as u32
+                });
+                df[g as usize] += b.df[l];
+                tf[g as usize] += b.tf[l];
+                map[l] = g;
+            }
+            local_to_global.push(map);
+        }
+        drop(global);
+
+        // scikit-learn: max_doc_count = max_df if int else max_df * n_doc (same for min_df);
+        // a term is kept when min_doc_count <= df <= max_doc_count.
         let (max_doc, min_doc) = (p.max_df.bound(n), p.min_df.bound(n));
         if max_doc < min_doc {
             return Err(VectorizeError::MaxDfBelowMinDf);
         }
-        let mut kept: Vec<(String, u32, u64)> = stats
-            .into_iter()
-            .filter(|(_, (df, _))| (*df as f64) <= max_doc && (*df as f64) >= min_doc)
-            .map(|(t, (df, tf))| (t, df, tf))
+        let mut kept: Vec<u32> = (0..names.len() as u32)
+            .filter(|&g| {
+                let d = f64::from(df[g as usize]);
+                d <= max_doc && d >= min_doc
+            })
             .collect();
         if let Some(limit) = p.max_features
             && kept.len() > limit
         {
-            // Most frequent terms in the corpus; ties broken by term order (deterministic).
-            kept.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+            // The `limit` terms with the highest total count. Ties at the cut are broken by
+            // term order: what scikit-learn's `argsort` gives when it happens to be stable
+            // (its columns are in term order, but its default sort is not stable).
+            let key = |&g: &u32| (std::cmp::Reverse(tf[g as usize]), names[g as usize]);
+            kept.select_nth_unstable_by_key(limit - 1, key);
             kept.truncate(limit);
         }
         if kept.is_empty() {
             return Err(VectorizeError::EmptyVocabulary(n));
         }
-        kept.sort_by(|a, b| a.0.cmp(&b.0));
-        let idf = kept
+        kept.par_sort_unstable_by_key(|&g| names[g as usize]);
+        let idf: Vec<f64> = kept
             .iter()
-            .map(|(_, df, _)| {
-                let (n, df) = (n as f64, f64::from(*df));
-                if p.smooth_idf {
-                    ((1.0 + n) / (1.0 + df)).ln() + 1.0
-                } else {
-                    (n / df).ln() + 1.0
-                }
+            .map(|&g| idf_of(n, df[g as usize], p.smooth_idf))
+            .collect();
+        let vocabulary: Vec<String> = kept
+            .iter()
+            .map(|&g| names[g as usize].to_string())
+            .collect();
+        let mut global_to_col = vec![u32::MAX; names.len()];
+        for (c, &g) in kept.iter().enumerate() {
+            global_to_col[g as usize] = c as u32;
+        }
+        drop((names, df, tf, kept));
+        let v = Self::from_parts(p, vocabulary, idf);
+        if !want_matrix {
+            return Ok((v, None));
+        }
+
+        // Pass 2: build the CSR rows straight from the per-document counts, written in place.
+        let (dicts, rest): (Vec<_>, Vec<_>) = blocks
+            .into_iter()
+            .map(|b| (b.terms, (b.row_end, b.entries)))
+            .unzip();
+        drop(dicts);
+        let col_maps: Vec<Vec<u32>> = local_to_global
+            .into_par_iter()
+            .map(|m| {
+                m.into_iter()
+                    .map(|g| {
+                        if g == NONE {
+                            NONE
+                        } else {
+                            global_to_col[g as usize]
+                        }
+                    })
+                    .collect()
             })
             .collect();
-        let vocabulary = kept.into_iter().map(|(t, _, _)| t).collect();
-        Ok(Self::from_parts(p, vocabulary, idf))
+        drop(global_to_col);
+        let row_nnz: Vec<Vec<usize>> = rest
+            .par_iter()
+            .zip(&col_maps)
+            .map(|((row_end, entries), cols)| {
+                let mut start = 0;
+                row_end
+                    .iter()
+                    .map(|&end| {
+                        let k = entries[start..end]
+                            .iter()
+                            .filter(|e| cols[e.0 as usize] != u32::MAX)
+                            .count();
+                        start = end;
+                        k
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut indptr = Vec::with_capacity(n + 1);
+        indptr.push(0usize);
+        for r in row_nnz.iter().flatten() {
+            indptr.push(indptr.last().unwrap() + r);
+        }
+        let nnz = *indptr.last().unwrap();
+        let mut indices = vec![0u32; nnz];
+        let mut data = vec![0f64; nnz];
+        let mut jobs = Vec::with_capacity(rest.len());
+        let (mut ind_rest, mut dat_rest) = (&mut indices[..], &mut data[..]);
+        for ((row_end, entries), (cols, nnz_b)) in rest.iter().zip(col_maps.iter().zip(&row_nnz)) {
+            let k: usize = nnz_b.iter().sum();
+            let (a, b) = std::mem::take(&mut ind_rest).split_at_mut(k);
+            let (c, d) = std::mem::take(&mut dat_rest).split_at_mut(k);
+            ind_rest = b;
+            dat_rest = d;
+            jobs.push((row_end, entries, cols, a, c));
+        }
+        jobs.into_par_iter()
+            .for_each(|(row_end, entries, cols, ind, dat)| {
+                let mut row: Vec<(u32, u32)> = Vec::new();
+                let (mut start, mut out) = (0, 0);
+                for &end in row_end {
+                    row.clear();
+                    row.extend(
+                        entries[start..end]
+                            .iter()
+                            .map(|&(l, c)| (cols[l as usize], c))
+                            .filter(|e| e.0 != u32::MAX),
+                    );
+                    row.sort_unstable_by_key(|e| e.0);
+                    let k = row.len();
+                    v.weigh_row(&row, &mut ind[out..out + k], &mut dat[out..out + k]);
+                    out += k;
+                    start = end;
+                }
+            });
+        let n_cols = v.vocabulary.len();
+        Ok((
+            v,
+            Some(CsrMatrix {
+                indptr,
+                indices,
+                data,
+                n_cols,
+            }),
+        ))
     }
 
     /// Rebuilds a vectoriser from saved parts (the term index is derived, not stored).
     pub fn from_parts(params: TfidfParams, vocabulary: Vec<String>, idf: Vec<f64>) -> Self {
-        let index = vocabulary
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.clone(), i as u32))
-            .collect();
-        TfidfVectorizer {
+        let mut v = TfidfVectorizer {
             params,
             vocabulary,
             idf,
-            index,
-        }
+            index: FxHashMap::default(),
+        };
+        v.rebuild_index();
+        v
     }
 
     /// Re-derives the term index after deserialisation.
@@ -270,72 +610,126 @@ impl TfidfVectorizer {
         self.index.get(term).copied()
     }
 
-    /// One document's TF-IDF row as (sorted columns, values).
-    pub fn transform_one<S: AsRef<str>>(&self, terms: &[S]) -> (Vec<u32>, Vec<f64>) {
+    /// TF-IDF weights of one row given its (column, count) pairs in increasing column order:
+    /// tf (raw or 1 + ln), times idf, then the row norm — scikit-learn's order of operations.
+    fn weigh_row(&self, row: &[(u32, u32)], ind: &mut [u32], dat: &mut [f64]) {
         let p = &self.params;
-        let mut counts: FxHashMap<u32, u32> = FxHashMap::default();
-        let mut buf = String::new();
-        for_each_ngram(terms, p.ngram_range, &mut buf, |t| {
-            if let Some(&i) = self.index.get(t) {
-                *counts.entry(i).or_insert(0) += 1;
-            }
-        });
-        let mut row: Vec<(u32, f64)> = counts
-            .into_iter()
-            .map(|(i, c)| {
-                let tf = if p.sublinear_tf {
-                    1.0 + f64::from(c).ln()
-                } else {
-                    f64::from(c)
-                };
-                (
-                    i,
-                    if p.use_idf {
-                        tf * self.idf[i as usize]
-                    } else {
-                        tf
-                    },
-                )
-            })
-            .collect();
-        row.sort_unstable_by_key(|e| e.0);
+        for ((&(c, n), i), d) in row.iter().zip(ind.iter_mut()).zip(dat.iter_mut()) {
+            let tf = if p.sublinear_tf {
+                f64::from(n).ln() + 1.0
+            } else {
+                f64::from(n)
+            };
+            *i = c;
+            *d = if p.use_idf {
+                tf * self.idf[c as usize]
+            } else {
+                tf
+            };
+        }
         let norm = match p.norm {
-            Norm::L2 => row.iter().map(|e| e.1 * e.1).sum::<f64>().sqrt(),
-            Norm::L1 => row.iter().map(|e| e.1.abs()).sum::<f64>(),
-            Norm::None => 1.0,
+            Norm::L2 => dat.iter().map(|x| x * x).sum::<f64>().sqrt(),
+            Norm::L1 => dat.iter().map(|x| x.abs()).sum::<f64>(),
+            Norm::None => return,
         };
-        if norm > 0.0 && p.norm != Norm::None {
-            for e in &mut row {
-                e.1 /= norm;
+        if norm > 0.0 {
+            for x in dat.iter_mut() {
+                *x /= norm;
             }
         }
-        row.into_iter().unzip()
     }
 
-    pub fn transform<D: AsRef<[S]> + Sync, S: AsRef<str> + Sync>(&self, docs: &[D]) -> CsrMatrix {
-        let chunk = docs.len().div_ceil(rayon::current_num_threads() * 4).max(1);
-        let blocks = docs
-            .par_chunks(chunk)
-            .map(|c| {
-                let mut m = CsrMatrix::empty(self.vocabulary.len());
-                for d in c {
-                    let (cols, vals) = self.transform_one(d.as_ref());
-                    m.push_row(&cols, &vals);
+    /// Sorted (column, count) pairs of the in-vocabulary n-grams of document `i`.
+    fn count_known(
+        &self,
+        src: &dyn TermSource,
+        i: usize,
+        scratch: &mut (String, String, Vec<u32>),
+        row: &mut Vec<(u32, u32)>,
+    ) {
+        let (prev, bigram, ids) = scratch;
+        ids.clear();
+        for_each_ngram_of(src, i, self.params.ngram_range, prev, bigram, &mut |t| {
+            if let Some(&c) = self.index.get(t) {
+                ids.push(c);
+            }
+        });
+        ids.sort_unstable();
+        row.clear();
+        for &c in ids.iter() {
+            match row.last_mut() {
+                Some(last) if last.0 == c => last.1 += 1,
+                _ => row.push((c, 1)),
+            }
+        }
+    }
+
+    fn transform_source(&self, src: &dyn TermSource) -> CsrMatrix {
+        let n_cols = self.vocabulary.len();
+        let blocks = ranges(src.n_docs(), rayon::current_num_threads() * 4)
+            .into_par_iter()
+            .map(|r| {
+                let mut m = CsrMatrix::empty(n_cols);
+                let mut scratch = Default::default();
+                let mut row = Vec::new();
+                let (mut ind, mut dat) = (Vec::new(), Vec::new());
+                for i in r {
+                    self.count_known(src, i, &mut scratch, &mut row);
+                    ind.resize(row.len(), 0);
+                    dat.resize(row.len(), 0.0);
+                    self.weigh_row(&row, &mut ind, &mut dat);
+                    m.push_row(&ind, &dat);
                 }
                 m
             })
             .collect();
-        CsrMatrix::vstack(self.vocabulary.len(), blocks)
+        CsrMatrix::vstack(n_cols, blocks)
     }
 
-    pub fn fit_transform<D: AsRef<[S]> + Sync, S: AsRef<str> + Sync>(
-        params: &ValidTfidfParams,
-        docs: &[D],
-    ) -> Result<(Self, CsrMatrix), VectorizeError> {
-        let v = Self::fit(params, docs)?;
-        let x = v.transform(docs);
-        Ok((v, x))
+    /// One document's TF-IDF row as (sorted columns, values).
+    pub fn transform_one<S: AsRef<str>>(&self, terms: &[S]) -> (Vec<u32>, Vec<f64>) {
+        let strs: Vec<&str> = terms.iter().map(AsRef::as_ref).collect();
+        let one = [strs];
+        let src = Lists(&one[..], Default::default());
+        let mut row = Vec::new();
+        self.count_known(&src, 0, &mut Default::default(), &mut row);
+        let (mut ind, mut dat) = (vec![0; row.len()], vec![0.0; row.len()]);
+        self.weigh_row(&row, &mut ind, &mut dat);
+        (ind, dat)
     }
+
+    /// One raw text's TF-IDF row, analysed by `analyzer`, as (sorted columns, values).
+    pub fn transform_text(&self, analyzer: &Analyzer, text: &str) -> (Vec<u32>, Vec<f64>) {
+        let texts = [text];
+        let src = Texts {
+            analyzer,
+            texts: &texts,
+        };
+        let mut row = Vec::new();
+        self.count_known(&src, 0, &mut Default::default(), &mut row);
+        let (mut ind, mut dat) = (vec![0; row.len()], vec![0.0; row.len()]);
+        self.weigh_row(&row, &mut ind, &mut dat);
+        (ind, dat)
+    }
+
+    pub fn transform<D: AsRef<[S]> + Sync, S: AsRef<str> + Sync>(&self, docs: &[D]) -> CsrMatrix {
+        self.transform_source(&Lists(docs, Default::default()))
+    }
+
+    /// [`transform`](Self::transform) on raw texts analysed by `analyzer`.
+    pub fn transform_texts<T: AsRef<str> + Sync>(
+        &self,
+        analyzer: &Analyzer,
+        texts: &[T],
+    ) -> CsrMatrix {
+        self.transform_source(&Texts { analyzer, texts })
+    }
+}
+
+/// scikit-learn's idf: ln((1 + n) / (1 + df)) + 1 when smoothed, else ln(n / df) + 1.
+fn idf_of(n: usize, df: u32, smooth: bool) -> f64 {
+    let s = if smooth { 1.0 } else { 0.0 };
+    ((n as f64 + s) / (f64::from(df) + s)).ln() + 1.0
 }
 
 #[cfg(test)]
