@@ -54,7 +54,9 @@ fn bench(c: &mut Criterion) {
             criterion::BatchSize::PerIteration,
         )
     });
-    g.bench_function("tokenize_only", |b| b.iter(|| tokenize(black_box(&text)).count()));
+    g.bench_function("tokenize_only", |b| {
+        b.iter(|| tokenize(black_box(&text)).count())
+    });
     g.finish();
 
     let norm = NormalizeConfig::default();

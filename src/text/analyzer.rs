@@ -35,6 +35,9 @@ pub struct AnalyzerConfig {
     pub keep_latin: bool,
     /// Keep numbers. Off by default: dates and counts rarely say what an article is about.
     pub keep_numbers: bool,
+    /// [`stem::STEMMER_VERSION`] when the config was made; a saved model keeps the version it
+    /// was trained with, so stems can never silently change under it.
+    pub stemmer_version: u32,
 }
 
 impl Default for AnalyzerConfig {
@@ -46,12 +49,18 @@ impl Default for AnalyzerConfig {
             min_chars: 2,
             keep_latin: true,
             keep_numbers: false,
+            stemmer_version: stem::STEMMER_VERSION,
         }
     }
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum AnalyzerError {
+    #[error(
+        "the analysis uses stemmer version {0}, but this tasnif has version {current}: stems differ, so retrain the model with this tasnif",
+        current = stem::STEMMER_VERSION
+    )]
+    StemmerVersion(u32),
     #[error("min_chars must be at least 1 (got 0)")]
     ZeroMinChars,
 }
@@ -97,11 +106,18 @@ impl Analyzer {
             return Err(AnalyzerError::ZeroMinChars);
         }
         if config.stemmer == StemmerConfig::Tasnif {
+            if config.stemmer_version != stem::STEMMER_VERSION {
+                return Err(AnalyzerError::StemmerVersion(config.stemmer_version));
+            }
             stem::preload();
         }
         let stopwords = Stopwords::new(&config.stopwords, &config.normalize);
         let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
-        Ok(Analyzer { config, stopwords, id })
+        Ok(Analyzer {
+            config,
+            stopwords,
+            id,
+        })
     }
 
     pub fn config(&self) -> &AnalyzerConfig {
@@ -146,7 +162,9 @@ impl Analyzer {
                     Some((_, cache)) => match cache.get(raw) {
                         Some(t) => t.as_deref(),
                         None => {
-                            let t = self.analyze_token(raw, span.kind, &mut norm).map(String::into_boxed_str);
+                            let t = self
+                                .analyze_token(raw, span.kind, &mut norm)
+                                .map(String::into_boxed_str);
                             cache.entry(raw.into()).or_insert(t).as_deref()
                         }
                     },
@@ -156,7 +174,12 @@ impl Analyzer {
                     }
                 };
                 if let Some(term) = term {
-                    f(Token { term, start: span.start, end: span.end, kind: span.kind });
+                    f(Token {
+                        term,
+                        start: span.start,
+                        end: span.end,
+                        kind: span.kind,
+                    });
                 }
             }
         });

@@ -46,6 +46,9 @@ use std::sync::LazyLock;
 
 /// Shortest stem any rule may leave, in letters.
 pub const MIN_STEM: usize = 3;
+/// Bumped whenever a rule or the lexicon changes any stem (the golden files say when). A model
+/// records the version it was trained with and is refused by a tasnif whose stems differ.
+pub const STEMMER_VERSION: u32 = 1;
 /// A clitic is cut when `count(remainder) >= CLITIC_RATIO * count(word)`. Measured on ANT: words
 /// with a radical first letter score ≤ 0.03 (وسائل 0.009, كبير 0.011, لحظه 0.028), clitic forms
 /// ≥ 0.048 (واضاف 0.048, وتابع 0.108, وقال 0.53).
