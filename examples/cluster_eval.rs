@@ -182,6 +182,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "purity": purity(&truth, &fit.labels),
             "mapped_accuracy": mapped_acc,
             "topic_to_label": mapping.iter().map(|m| m.map(|i| names[i].clone())).collect::<Vec<_>>(),
+            "contingency_label_by_topic": tasnif::metrics::clustering::contingency(&truth, &fit.labels),
             "inertia": fit.inertia,
             "run_inertias": fit.runs.iter().map(|r| r.inertia).collect::<Vec<_>>(),
             "run_iters": fit.runs.iter().map(|r| r.n_iter).collect::<Vec<_>>(),
