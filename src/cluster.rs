@@ -729,6 +729,20 @@ mod tests {
     }
 
     #[test]
+    fn bit_identical_across_thread_counts() {
+        let (x, _) = blobs(5, 700, 16, 2.0, 5);
+        let p = KMeansParams::new(5).check().unwrap();
+        let run = |threads| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| p.fit(x.view()).unwrap())
+        };
+        assert_eq!(run(1), run(3));
+    }
+
+    #[test]
     fn assign_cosine_picks_nearest_direction() {
         let c = ndarray::arr2(&[[2.0, 0.0], [0.0, 1.0]]);
         let rows = ndarray::arr2(&[[1.0, 0.1], [0.3, 0.9], [0.0, 0.0]]);

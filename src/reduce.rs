@@ -626,6 +626,27 @@ mod tests {
     }
 
     #[test]
+    fn bit_identical_across_thread_counts() {
+        // > CHUNK_ROWS rows on both sides so the chunked reductions really run in parallel.
+        let x = synthetic(5000, 2500, 11);
+        let p = SvdParams {
+            n_components: 8,
+            n_iter: 2,
+            ..SvdParams::default()
+        }
+        .check()
+        .unwrap();
+        let run = |threads| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| Svd::fit_transform(&p, &x).unwrap())
+        };
+        assert_eq!(run(1), run(3));
+    }
+
+    #[test]
     fn rank_deficient_and_errors() {
         // Rank-2 matrix, ask for 3 components: third singular value is ~0, no NaN anywhere.
         let mut x = CsrMatrix::empty(4);
