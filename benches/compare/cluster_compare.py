@@ -155,16 +155,22 @@ def main():
                    str(s["per_label"]), "--dump-docs", docs] + TASNIF_FLAGS
             out, wall, rss = timed(cmd)
             r = json.loads(out.splitlines()[-1])
-            rows.append((name, "tasnif", r["n_docs"], r["nmi"], r["ari"], r["time_s"]["total"], wall, rss))
+            ts = r["time_s"]
+            stages = (f"read+analyse+tfidf {ts['read'] + ts['analyze'] + ts['tfidf']:.2f}, "
+                      f"svd {ts['svd']:.2f}, kmeans {ts['kmeans']:.2f}")
+            rows.append((name, "tasnif", r["n_docs"], r["nmi"], r["ari"], ts["total"], wall, rss, stages))
             variants = ["default"] if name == "ant-full" else ["default", "tasnif"]
             for v in variants:
                 out, wall, rss = timed([py, os.path.abspath(__file__), "--sk-worker", docs, str(s["k"]), v])
                 r = json.loads(out.splitlines()[-1])
+                ts = r["time_s"]
+                stages = (f"read+analyse+tfidf {ts['read_analyze_tfidf']:.2f}, "
+                          f"svd {ts['svd']:.2f}, kmeans {ts['kmeans']:.2f}")
                 rows.append((name, f"sklearn tfidf={v}", r["n_docs"], r["nmi"], r["ari"],
-                             r["time_s"]["total"], wall, rss))
-    print(f"{'suite':<11} {'tool':<22} {'docs':>6} {'NMI':>6} {'ARI':>6} {'pipeline s':>10} {'process s':>9} {'peak MB':>8}")
-    for name, tool, n, nmi, ari, t, wall, rss in rows:
-        print(f"{name:<11} {tool:<22} {n:>6} {nmi:>6.3f} {ari:>6.3f} {t:>10.2f} {wall:>9.2f} {rss:>8.0f}")
+                             ts["total"], wall, rss, stages))
+    print(f"{'suite':<11} {'tool':<22} {'docs':>6} {'NMI':>6} {'ARI':>6} {'pipeline s':>10} {'process s':>9} {'peak MB':>8}  stages (s)")
+    for name, tool, n, nmi, ari, t, wall, rss, stages in rows:
+        print(f"{name:<11} {tool:<22} {n:>6} {nmi:>6.3f} {ari:>6.3f} {t:>10.2f} {wall:>9.2f} {rss:>8.0f}  {stages}")
     print(f"load average during run: {os.getloadavg()} on {os.cpu_count()} cores")
 
 
