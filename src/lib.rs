@@ -13,4 +13,5 @@ pub mod reduce;
 pub mod sparse;
 pub mod supervised;
 pub mod text;
+pub mod train;
 pub mod vectorize;

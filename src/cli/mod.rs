@@ -1,0 +1,520 @@
+//! Command-line interface: parse, call the library, print. `--json` on every reporting command.
+//!
+//! Exit codes: 0 success · 1 error (nothing useful done) · 2 usage error · 3 done, but some
+//! inputs were skipped (each one reported on stderr with its path and reason).
+
+mod progress;
+
+use clap::{Args, Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use tasnif::classify::Classifier;
+use tasnif::corpus::{self, Corpus, JsonlFields};
+use tasnif::metrics::{classification::ClassificationReport, clustering};
+use tasnif::model::{Model, ModelKind};
+use tasnif::text::{Analyzer, AnalyzerConfig};
+use tasnif::train::{self, KChoice, SupervisedParams, TopicParams};
+
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_ERROR: u8 = 1;
+pub const EXIT_SKIPPED: u8 = 3;
+
+#[derive(Parser)]
+#[command(
+    name = "tasnif",
+    version,
+    about = "Arabic news topics: discover them, keep a model, classify new articles."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print each token of a text with its stem.
+    Stem {
+        /// Text file, or - for standard input.
+        #[arg(default_value = "-")]
+        input: PathBuf,
+        /// Print word<TAB>stem lines.
+        #[arg(long)]
+        tsv: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Train a topic model (k-means) or, with --supervised, a classifier on a labelled corpus.
+    Train(TrainArgs),
+    /// Show the topics of a model.
+    Topics {
+        model: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Classify article files (or - for standard input) with a model.
+    Classify {
+        model: PathBuf,
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Evaluate a model on a labelled corpus.
+    Eval {
+        model: PathBuf,
+        corpus: PathBuf,
+        #[command(flatten)]
+        fields: FieldArgs,
+        /// Only documents whose JSONL `source` is one of these (comma-separated), e.g. BBC,CNN,france24.
+        #[arg(long, value_delimiter = ',')]
+        sources: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args)]
+struct TrainArgs {
+    /// A folder with one sub-folder of .txt files per label, a .jsonl file, or a text file.
+    corpus: PathBuf,
+    /// Number of topics, or a range such as 2..12 (keeps the best cosine silhouette).
+    #[arg(long, default_value = "4")]
+    k: String,
+    /// Where to write the model.
+    #[arg(long, short, default_value = "model.tasnif")]
+    out: PathBuf,
+    /// Train a classifier on the corpus labels instead of discovering topics.
+    #[arg(long)]
+    supervised: bool,
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Overwrite an existing model file.
+    #[arg(long)]
+    force: bool,
+    /// Only documents whose JSONL `source` is one of these (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    sources: Vec<String>,
+    #[command(flatten)]
+    fields: FieldArgs,
+    /// No progress bars.
+    #[arg(long, short)]
+    quiet: bool,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args, Clone)]
+struct FieldArgs {
+    /// JSONL field holding the article text.
+    #[arg(long, default_value = "text")]
+    text_field: String,
+    /// JSONL field holding the label.
+    #[arg(long, default_value = "label")]
+    label_field: String,
+}
+
+impl FieldArgs {
+    fn fields(&self) -> JsonlFields {
+        JsonlFields {
+            text: self.text_field.clone(),
+            label: Some(self.label_field.clone()),
+            ..JsonlFields::default()
+        }
+    }
+}
+
+/// An error for the user: what went wrong, already naming the file.
+struct Failure(String);
+
+impl<E: std::fmt::Display> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Failure(e.to_string())
+    }
+}
+
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Stem { input, tsv, json } => stem(&input, tsv, json),
+        Command::Train(args) => train_cmd(args),
+        Command::Topics { model, json } => topics(&model, json),
+        Command::Classify {
+            model,
+            inputs,
+            json,
+        } => classify(&model, &inputs, json),
+        Command::Eval {
+            model,
+            corpus,
+            fields,
+            sources,
+            json,
+        } => eval(&model, &corpus, &fields, &sources, json),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(Failure(msg)) => {
+            eprintln!("tasnif: error: {msg}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn read_text(input: &Path) -> Result<String, Failure> {
+    if input == Path::new("-") {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)
+            .map_err(|e| Failure(format!("-: {e}")))?;
+        corpus::decode(&buf).map_err(|e| Failure(format!("-: {e}")))
+    } else {
+        let bytes =
+            std::fs::read(input).map_err(|e| Failure(format!("{}: {e}", input.display())))?;
+        corpus::decode(&bytes).map_err(|e| Failure(format!("{}: {e}", input.display())))
+    }
+}
+
+fn stem(input: &Path, tsv: bool, json: bool) -> Result<u8, Failure> {
+    let text = read_text(input)?;
+    let analyzer = Analyzer::new(AnalyzerConfig {
+        stopwords: tasnif::text::stopwords::StopwordsConfig::None,
+        keep_numbers: true,
+        ..Default::default()
+    })?;
+    let mut rows = Vec::new();
+    analyzer.for_each_token(&text, |t| {
+        rows.push((
+            text[t.start..t.end].to_string(),
+            t.term.to_string(),
+            t.start,
+            t.end,
+        ))
+    });
+    if json {
+        for (word, stem, start, end) in &rows {
+            println!(
+                "{}",
+                serde_json::json!({"word": word, "stem": stem, "start": start, "end": end})
+            );
+        }
+    } else if tsv {
+        for (word, stem, ..) in &rows {
+            println!("{word}\t{stem}");
+        }
+    } else {
+        for (word, stem, ..) in &rows {
+            println!("{word} → {stem}");
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+/// Reads a corpus and reports every skipped input on stderr.
+fn load_corpus(path: &Path, fields: &FieldArgs, sources: &[String]) -> Result<Corpus, Failure> {
+    let mut c = corpus::read_path(path, &fields.fields())?;
+    if !sources.is_empty() {
+        c.docs
+            .retain(|d| d.source.as_ref().is_some_and(|s| sources.contains(s)));
+    }
+    for s in &c.skipped {
+        eprintln!("tasnif: skipped {s}");
+    }
+    if c.docs.is_empty() {
+        return Err(Failure(format!(
+            "{}: no readable documents ({} skipped)",
+            path.display(),
+            c.skipped.len()
+        )));
+    }
+    Ok(c)
+}
+
+fn parse_k(s: &str) -> Result<KChoice, Failure> {
+    let bad = || Failure(format!("--k {s}: expected a number (4) or a range (2..12)"));
+    match s.split_once("..") {
+        Some((a, b)) => Ok(KChoice::Range(
+            a.trim().parse().map_err(|_| bad())?,
+            b.trim_start_matches('=')
+                .trim()
+                .parse()
+                .map_err(|_| bad())?,
+        )),
+        None => Ok(KChoice::Fixed(s.trim().parse().map_err(|_| bad())?)),
+    }
+}
+
+fn train_cmd(a: TrainArgs) -> Result<u8, Failure> {
+    if !a.force && a.out.exists() {
+        return Err(Failure(format!(
+            "{}: a file already exists there; pass --force to overwrite it",
+            a.out.display()
+        )));
+    }
+    let k = parse_k(&a.k)?;
+    let started = std::time::Instant::now();
+    let corpus = load_corpus(&a.corpus, &a.fields, &a.sources)?;
+    let progress = progress::Bars::new(a.quiet);
+    let name = a.corpus.display().to_string();
+    let (model, assignments) = if a.supervised {
+        (
+            train::train_supervised(&corpus, &name, &SupervisedParams::new(a.seed), &progress)?,
+            None,
+        )
+    } else {
+        let (m, labels) =
+            train::train_topics(&corpus, &name, &TopicParams::new(k, a.seed), &progress)?;
+        (m, Some(labels))
+    };
+    model.save(&a.out, a.force)?;
+    let secs = started.elapsed().as_secs_f64();
+    let skipped = corpus.skipped.len();
+    if a.json {
+        let mut v = serde_json::json!({
+            "model": a.out, "kind": model.kind_name(), "documents": corpus.docs.len(), "skipped": skipped,
+            "vocabulary": model.vectorizer.vocabulary().len(), "seconds": secs,
+        });
+        if let ModelKind::Topics(t) = &model.kind {
+            v["topics"] = serde_json::to_value(topic_rows(t)).unwrap_or_default();
+            v["k_scan"] = serde_json::to_value(&t.k_scan).unwrap_or_default();
+        }
+        println!("{v}");
+    } else {
+        println!(
+            "read {} documents ({} skipped), vocabulary {} terms, trained in {:.1} s → {}",
+            corpus.docs.len(),
+            skipped,
+            model.vectorizer.vocabulary().len(),
+            secs,
+            a.out.display()
+        );
+        if let ModelKind::Topics(t) = &model.kind {
+            if !t.k_scan.is_empty() {
+                println!("\n  k  silhouette  inertia");
+                for (k, s, i) in &t.k_scan {
+                    println!("{k:>3}  {s:>10.4}  {i:>8.2}");
+                }
+                println!("kept k = {} (best silhouette)\n", t.topics.len());
+            }
+            print_topics(t);
+        }
+        if let (Some(labels), true) = (assignments, corpus.docs.iter().all(|d| d.label.is_some())) {
+            let truth: Vec<&str> = corpus
+                .docs
+                .iter()
+                .map(|d| d.label.as_deref().unwrap_or_default())
+                .collect();
+            let (t, _) = clustering::encode_labels(&truth);
+            println!(
+                "\nagainst the corpus labels: NMI {:.3}, ARI {:.3}, purity {:.3}",
+                clustering::nmi(&t, &labels),
+                clustering::ari(&t, &labels),
+                clustering::purity(&t, &labels)
+            );
+        }
+    }
+    Ok(if skipped > 0 { EXIT_SKIPPED } else { EXIT_OK })
+}
+
+fn topic_rows(t: &tasnif::model::TopicModel) -> Vec<serde_json::Value> {
+    t.topics
+        .iter()
+        .map(|tp| {
+            serde_json::json!({
+                "topic": tp.id, "count": tp.size, "name": tp.name,
+                "top_words": tp.top_terms.iter().map(|w| &w.word).collect::<Vec<_>>(),
+                "examples": tp.examples,
+            })
+        })
+        .collect()
+}
+
+fn print_topics(t: &tasnif::model::TopicModel) {
+    println!("Topic | Count | Name | Top words");
+    for tp in &t.topics {
+        let words: Vec<&str> = tp.top_terms.iter().map(|w| w.word.as_str()).collect();
+        println!(
+            "{} | {} | {} | {}",
+            tp.id,
+            tp.size,
+            tp.name,
+            words.join("، ")
+        );
+    }
+}
+
+fn load_model(path: &Path) -> Result<Model, Failure> {
+    Ok(Model::load(path)?)
+}
+
+fn topics(path: &Path, json: bool) -> Result<u8, Failure> {
+    let model = load_model(path)?;
+    let ModelKind::Topics(t) = &model.kind else {
+        return Err(Failure(format!(
+            "{}: a supervised model has labels, not topics (try `tasnif eval`)",
+            path.display()
+        )));
+    };
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({"model": path, "facts": model.facts, "topics": topic_rows(t)})
+        );
+    } else {
+        print_topics(t);
+    }
+    Ok(EXIT_OK)
+}
+
+fn classify(model_path: &Path, inputs: &[PathBuf], json: bool) -> Result<u8, Failure> {
+    let classifier = Classifier::new(load_model(model_path)?)?;
+    let mut docs: Vec<(String, String)> = Vec::new();
+    let mut skipped = 0;
+    for input in inputs {
+        let read = if input == Path::new("-") {
+            corpus::read_stdin()
+        } else {
+            corpus::read_path(input, &JsonlFields::default())
+        };
+        let read = match read {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("tasnif: skipped {e}");
+                skipped += 1;
+                continue;
+            }
+        };
+        for s in &read.skipped {
+            eprintln!("tasnif: skipped {s}");
+        }
+        skipped += read.skipped.len();
+        let single = read.docs.len() == 1 && !input.is_dir();
+        docs.extend(read.docs.into_iter().map(|d| {
+            (
+                if single {
+                    input.display().to_string()
+                } else {
+                    d.id
+                },
+                d.text,
+            )
+        }));
+    }
+    let refs: Vec<(&str, &str)> = docs.iter().map(|(i, t)| (i.as_str(), t.as_str())).collect();
+    for ((id, _), result) in refs.iter().zip(classifier.classify_batch(&refs)) {
+        match result {
+            Ok(c) if json => println!("{}", serde_json::to_string(&c).unwrap_or_default()),
+            Ok(c) => {
+                let words: Vec<&str> = c.evidence.iter().map(|e| e.word.as_str()).collect();
+                println!(
+                    "{}\t{}\t{:.3}\t{}",
+                    c.id,
+                    c.label,
+                    c.score,
+                    words.join("، ")
+                );
+            }
+            Err(e) => {
+                eprintln!("tasnif: skipped {id}: {e}");
+                skipped += 1;
+            }
+        }
+    }
+    Ok(if skipped > 0 { EXIT_SKIPPED } else { EXIT_OK })
+}
+
+fn eval(
+    model_path: &Path,
+    corpus_path: &Path,
+    fields: &FieldArgs,
+    sources: &[String],
+    json: bool,
+) -> Result<u8, Failure> {
+    let classifier = Classifier::new(load_model(model_path)?)?;
+    let corpus = load_corpus(corpus_path, fields, sources)?;
+    let docs: Vec<(&str, &str)> = corpus
+        .docs
+        .iter()
+        .filter(|d| d.label.is_some())
+        .map(|d| (d.id.as_str(), d.text.as_str()))
+        .collect();
+    if docs.is_empty() {
+        return Err(Failure(format!(
+            "{}: no labelled documents to evaluate on",
+            corpus_path.display()
+        )));
+    }
+    let truth_all: Vec<&str> = corpus
+        .docs
+        .iter()
+        .filter_map(|d| d.label.as_deref())
+        .collect();
+    let mut truth = Vec::new();
+    let mut pred = Vec::new();
+    let mut skipped = corpus.skipped.len();
+    for ((id, _), (label, r)) in docs
+        .iter()
+        .zip(truth_all.iter().zip(classifier.classify_batch(&docs)))
+    {
+        match r {
+            Ok(c) => {
+                truth.push(*label);
+                pred.push(c);
+            }
+            Err(e) => {
+                eprintln!("tasnif: skipped {id}: {e}");
+                skipped += 1;
+            }
+        }
+    }
+    match &classifier.model().kind {
+        ModelKind::Supervised(s) => {
+            let mut labels = s.labels.clone();
+            for t in &truth {
+                if !labels.iter().any(|l| l == t) {
+                    labels.push(t.to_string());
+                }
+            }
+            let idx = |l: &str| labels.iter().position(|x| x == l).expect("added above");
+            let y: Vec<usize> = truth.iter().map(|t| idx(t)).collect();
+            let p: Vec<usize> = pred.iter().map(|c| c.class).collect();
+            let report = ClassificationReport::new(&y, &p, &labels)?;
+            if json {
+                println!("{}", serde_json::to_string(&report)?);
+            } else {
+                println!("{}", report.to_text(3));
+            }
+        }
+        ModelKind::Topics(_) => {
+            let (t, names) = clustering::encode_labels(&truth);
+            let p: Vec<usize> = pred.iter().map(|c| c.class).collect();
+            let (mapping, mapped_acc) = clustering::best_mapping(&t, &p);
+            let (nmi, ari, purity) = (
+                clustering::nmi(&t, &p),
+                clustering::ari(&t, &p),
+                clustering::purity(&t, &p),
+            );
+            let map: Vec<serde_json::Value> = mapping
+                .iter()
+                .enumerate()
+                .map(|(topic, l)| serde_json::json!({"topic": topic, "label": l.map(|l| names[l].clone())}))
+                .collect();
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({"documents": p.len(), "nmi": nmi, "ari": ari, "purity": purity, "mapped_accuracy": mapped_acc, "mapping": map})
+                );
+            } else {
+                println!(
+                    "documents {}  NMI {nmi:.3}  ARI {ari:.3}  purity {purity:.3}  accuracy under the best topic→label mapping {mapped_acc:.3}",
+                    p.len()
+                );
+                for (topic, l) in mapping.iter().enumerate() {
+                    println!(
+                        "  topic {topic} → {}",
+                        l.map(|l| names[l].as_str()).unwrap_or("(no label)")
+                    );
+                }
+            }
+        }
+    }
+    Ok(if skipped > 0 { EXIT_SKIPPED } else { EXIT_OK })
+}

@@ -1,0 +1,502 @@
+//! Training pipelines: corpus → analysis → TF-IDF → (SVD → k-means → named topics) or
+//! (linear classifier). The CLI only parses arguments, reports progress and prints.
+
+use crate::cluster::{self, KMeansParams};
+use crate::corpus::Corpus;
+use crate::model::{
+    Model, ModelKind, SupervisedModel, TopTerm, Topic, TopicModel, TrainingFacts, training_date,
+};
+use crate::reduce::{self, Svd, SvdParams};
+use crate::sparse::CsrMatrix;
+use crate::supervised::LinearSvcParams;
+use crate::text::analyzer::display_form;
+use crate::text::{Analyzer, AnalyzerConfig};
+use crate::vectorize::{DocFreq, TfidfParams, TfidfVectorizer};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+/// Reports the progress of long stages (the CLI draws bars; the library stays silent).
+pub trait Progress: Sync {
+    fn stage(&self, _name: &str, _total: u64) {}
+    fn advance(&self, _n: u64) {}
+    fn finish_stage(&self) {}
+}
+
+/// No progress reporting.
+pub struct Silent;
+impl Progress for Silent {}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TrainError {
+    #[error("the corpus has no readable documents")]
+    NoDocuments,
+    #[error(
+        "k = {k} but the corpus has only {n} documents: k must be smaller than the number of documents"
+    )]
+    KTooLarge { k: usize, n: usize },
+    #[error("k must be at least 2 (got {0})")]
+    KTooSmall(usize),
+    #[error(
+        "supervised training needs labels: {0} documents have none (use a folder per label or a JSONL label field)"
+    )]
+    MissingLabels(usize),
+    #[error("supervised training needs at least two labels (found {0})")]
+    OneLabel(usize),
+    #[error("all documents are identical after analysis: there is nothing to cluster")]
+    IdenticalDocuments,
+    #[error(transparent)]
+    Analyzer(#[from] crate::text::analyzer::AnalyzerError),
+    #[error(transparent)]
+    Vectorize(#[from] crate::vectorize::VectorizeError),
+    #[error(transparent)]
+    Reduce(#[from] crate::reduce::ReduceError),
+    #[error(transparent)]
+    Cluster(#[from] crate::cluster::ClusterError),
+    #[error(transparent)]
+    Supervised(#[from] crate::supervised::SupervisedError),
+}
+
+/// How many topics: one k, or the best silhouette over a range.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum KChoice {
+    Fixed(usize),
+    Range(usize, usize),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TopicParams {
+    pub analyzer: AnalyzerConfig,
+    pub tfidf: TfidfParams,
+    pub svd: SvdParams,
+    pub kmeans: KMeansParams,
+    pub k: KChoice,
+    pub n_top_terms: usize,
+}
+
+impl TopicParams {
+    pub fn new(k: KChoice, seed: u64) -> Self {
+        let kk = match k {
+            KChoice::Fixed(k) | KChoice::Range(k, _) => k,
+        };
+        TopicParams {
+            analyzer: AnalyzerConfig::default(),
+            tfidf: TfidfParams {
+                min_df: DocFreq::Count(2),
+                max_df: DocFreq::Proportion(0.5),
+                sublinear_tf: true,
+                ..TfidfParams::default()
+            },
+            svd: SvdParams {
+                seed,
+                ..SvdParams::default()
+            },
+            kmeans: KMeansParams {
+                seed,
+                ..KMeansParams::new(kk)
+            },
+            k,
+            n_top_terms: 10,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SupervisedParams {
+    pub analyzer: AnalyzerConfig,
+    pub tfidf: TfidfParams,
+    pub svc: LinearSvcParams,
+}
+
+impl SupervisedParams {
+    pub fn new(seed: u64) -> Self {
+        SupervisedParams {
+            analyzer: AnalyzerConfig::default(),
+            tfidf: TfidfParams {
+                min_df: DocFreq::Count(2),
+                sublinear_tf: true,
+                ..TfidfParams::default()
+            },
+            svc: LinearSvcParams {
+                seed,
+                ..LinearSvcParams::default()
+            },
+        }
+    }
+}
+
+/// Analysed documents: terms per document and, per term, how often each surface word spelt it.
+pub struct Analysed {
+    pub terms: Vec<Vec<String>>,
+    surfaces: FxHashMap<String, FxHashMap<String, u32>>,
+}
+
+type SurfaceCounts = FxHashMap<String, FxHashMap<String, u32>>;
+
+fn merge_surfaces(mut a: SurfaceCounts, b: SurfaceCounts) -> SurfaceCounts {
+    for (term, words) in b {
+        let e = a.entry(term).or_default();
+        for (w, c) in words {
+            *e.entry(w).or_default() += c;
+        }
+    }
+    a
+}
+
+/// Analyses every document in parallel (order preserved).
+pub fn analyze_corpus(analyzer: &Analyzer, texts: &[&str], progress: &dyn Progress) -> Analysed {
+    progress.stage("analysing", texts.len() as u64);
+    let chunk = 64;
+    let parts: Vec<(Vec<Vec<String>>, SurfaceCounts)> = texts
+        .par_chunks(chunk)
+        .map(|block| {
+            let mut surfaces = SurfaceCounts::default();
+            let docs = block
+                .iter()
+                .map(|text| {
+                    let mut terms = Vec::new();
+                    analyzer.for_each_token(text, |t| {
+                        let word = display_form(&text[t.start..t.end]);
+                        *surfaces
+                            .entry(t.term.to_string())
+                            .or_default()
+                            .entry(word)
+                            .or_default() += 1;
+                        terms.push(t.term.to_string());
+                    });
+                    terms
+                })
+                .collect();
+            progress.advance(block.len() as u64);
+            (docs, surfaces)
+        })
+        .collect();
+    progress.finish_stage();
+    let mut terms = Vec::with_capacity(texts.len());
+    let mut surfaces = SurfaceCounts::default();
+    for (d, s) in parts {
+        terms.extend(d);
+        surfaces = merge_surfaces(surfaces, s);
+    }
+    Analysed { terms, surfaces }
+}
+
+impl Analysed {
+    /// The most frequent surface word of each vocabulary term (ties: the shorter, then the
+    /// smaller string, so the choice is deterministic).
+    pub fn surface_words(&self, vocabulary: &[String]) -> Vec<String> {
+        vocabulary
+            .iter()
+            .map(|t| {
+                self.surfaces
+                    .get(t)
+                    .and_then(|m| {
+                        m.iter().max_by(|a, b| {
+                            a.1.cmp(b.1)
+                                .then_with(|| b.0.len().cmp(&a.0.len()))
+                                .then_with(|| b.0.cmp(a.0))
+                        })
+                    })
+                    .map(|(w, _)| w.clone())
+                    .unwrap_or_else(|| t.clone())
+            })
+            .collect()
+    }
+}
+
+fn facts(corpus: &Corpus, corpus_name: &str, seed: u64, params_json: String) -> TrainingFacts {
+    TrainingFacts {
+        corpus: corpus_name.to_string(),
+        n_docs: corpus.docs.len(),
+        n_skipped: corpus.skipped.len(),
+        trained_on: training_date(),
+        seed,
+        tasnif_version: env!("CARGO_PKG_VERSION").to_string(),
+        params_json,
+    }
+}
+
+/// Trains a topic model. Returns the model and the cluster of every training document.
+pub fn train_topics(
+    corpus: &Corpus,
+    corpus_name: &str,
+    params: &TopicParams,
+    progress: &dyn Progress,
+) -> Result<(Model, Vec<usize>), TrainError> {
+    let n = corpus.docs.len();
+    if n == 0 {
+        return Err(TrainError::NoDocuments);
+    }
+    let (k_lo, k_hi) = match params.k {
+        KChoice::Fixed(k) => (k, k),
+        KChoice::Range(a, b) => (a.min(b), a.max(b)),
+    };
+    if k_lo < 2 {
+        return Err(TrainError::KTooSmall(k_lo));
+    }
+    if k_hi >= n {
+        return Err(TrainError::KTooLarge { k: k_hi, n });
+    }
+    let analyzer = Analyzer::new(params.analyzer.clone())?;
+    let texts: Vec<&str> = corpus.docs.iter().map(|d| d.text.as_str()).collect();
+    let analysed = analyze_corpus(&analyzer, &texts, progress);
+
+    progress.stage("vectorising", 1);
+    let tfidf = params.tfidf.clone().check()?;
+    let (vectorizer, x) = match TfidfVectorizer::fit_transform(&tfidf, &analysed.terms) {
+        // Tiny corpora: min_df = 2 can prune everything; fall back to every term.
+        Err(crate::vectorize::VectorizeError::EmptyVocabulary(_))
+            if params.tfidf.min_df != DocFreq::Count(1) =>
+        {
+            let relaxed = TfidfParams {
+                min_df: DocFreq::Count(1),
+                max_df: DocFreq::Proportion(1.0),
+                ..params.tfidf.clone()
+            }
+            .check()?;
+            TfidfVectorizer::fit_transform(&relaxed, &analysed.terms)?
+        }
+        r => r?,
+    };
+    progress.finish_stage();
+
+    progress.stage("reducing (SVD)", 1);
+    let max_comp = n
+        .min(vectorizer.vocabulary().len())
+        .saturating_sub(1)
+        .max(1);
+    let svd_params = SvdParams {
+        n_components: params.svd.n_components.min(max_comp),
+        ..params.svd.clone()
+    }
+    .check()?;
+    let (svd, mut z) = Svd::fit_transform(&svd_params, &x)?;
+    reduce::normalize_rows(&mut z);
+    progress.finish_stage();
+
+    let distinct = z.rows().into_iter().any(|r| r != z.row(0));
+    if !distinct {
+        return Err(TrainError::IdenticalDocuments);
+    }
+
+    let mut k_scan = Vec::new();
+    let k = if k_lo == k_hi {
+        k_lo
+    } else {
+        progress.stage("choosing k", (k_hi - k_lo + 1) as u64);
+        let scores = cluster::scan_k(z.view(), k_lo..=k_hi, &params.kmeans)?;
+        progress.finish_stage();
+        k_scan = scores
+            .iter()
+            .map(|s| (s.k, s.silhouette, s.inertia))
+            .collect();
+        scores
+            .iter()
+            .max_by(|a, b| a.silhouette.total_cmp(&b.silhouette).then(b.k.cmp(&a.k)))
+            .map(|s| s.k)
+            .unwrap_or(k_lo)
+    };
+
+    progress.stage("clustering (k-means)", 1);
+    let fit = KMeansParams {
+        k,
+        ..params.kmeans.clone()
+    }
+    .check()?
+    .fit(z.view())?;
+    progress.finish_stage();
+    let mut centroids = fit.centroids.clone();
+    reduce::normalize_rows(&mut centroids);
+
+    let surface = analysed.surface_words(vectorizer.vocabulary());
+    let topics = describe_topics(
+        &vectorizer,
+        &x,
+        &analysed.terms,
+        &fit.labels,
+        k,
+        &surface,
+        params.n_top_terms,
+        &z,
+        &centroids,
+        corpus,
+    );
+    let params_json = serde_json::to_string(params).unwrap_or_default();
+    let model = Model {
+        analyzer: params.analyzer.clone(),
+        vectorizer,
+        surface,
+        kind: ModelKind::Topics(TopicModel {
+            svd,
+            centroids,
+            topics,
+            k_scan,
+        }),
+        facts: facts(corpus, corpus_name, params.kmeans.seed, params_json),
+    };
+    Ok((model, fit.labels))
+}
+
+/// Names and describes each topic with class-based TF-IDF (BERTopic's c-TF-IDF):
+/// `w(t, c) = tf(t, c) · ln(1 + A / f(t))`, tf the term's count in the topic's documents, f its
+/// count in the whole corpus, A the mean number of terms per topic. It favours words frequent
+/// in the topic and rare elsewhere, which is what a person would call the topic.
+#[allow(clippy::too_many_arguments)]
+fn describe_topics(
+    vectorizer: &TfidfVectorizer,
+    x: &CsrMatrix,
+    terms: &[Vec<String>],
+    labels: &[usize],
+    k: usize,
+    surface: &[String],
+    n_top: usize,
+    z: &ndarray::Array2<f64>,
+    centroids: &ndarray::Array2<f64>,
+    corpus: &Corpus,
+) -> Vec<Topic> {
+    let v = vectorizer.vocabulary().len();
+    let mut tf = vec![vec![0f64; v]; k];
+    let mut mean = vec![vec![0f64; v]; k];
+    let mut size = vec![0usize; k];
+    for (d, doc_terms) in terms.iter().enumerate() {
+        let c = labels[d];
+        size[c] += 1;
+        for t in doc_terms {
+            if let Some(i) = vectorizer.term_index(t) {
+                tf[c][i as usize] += 1.0;
+            }
+        }
+        let (cols, vals) = x.row(d);
+        for (&j, &val) in cols.iter().zip(vals) {
+            mean[c][j as usize] += val;
+        }
+    }
+    let f: Vec<f64> = (0..v).map(|i| (0..k).map(|c| tf[c][i]).sum()).collect();
+    let a = f.iter().sum::<f64>() / k as f64;
+    (0..k)
+        .map(|c| {
+            let mut scored: Vec<(usize, f64)> = (0..v)
+                .filter(|&i| tf[c][i] > 0.0)
+                .map(|i| (i, tf[c][i] * (1.0 + a / f[i]).ln()))
+                .collect();
+            scored.sort_by(|p, q| q.1.total_cmp(&p.1).then(p.0.cmp(&q.0)));
+            let mut seen_words = Vec::new();
+            let top_terms: Vec<TopTerm> = scored
+                .iter()
+                .filter(|(i, _)| {
+                    let w = &surface[*i];
+                    let fresh = !seen_words.contains(w);
+                    if fresh {
+                        seen_words.push(w.clone());
+                    }
+                    fresh
+                })
+                .take(n_top)
+                .map(|&(i, w)| TopTerm {
+                    term: vectorizer.vocabulary()[i].clone(),
+                    word: surface[i].clone(),
+                    weight: w,
+                })
+                .collect();
+            let name = top_terms
+                .iter()
+                .take(3)
+                .map(|t| t.word.as_str())
+                .collect::<Vec<_>>()
+                .join(" · ");
+            let denom = size[c].max(1) as f64;
+            let mut term_weights: Vec<(u32, f64)> = mean[c]
+                .iter()
+                .enumerate()
+                .filter(|(_, w)| **w > 0.0)
+                .map(|(i, w)| (i as u32, w / denom))
+                .collect();
+            // Keep the strongest 2,000 terms: enough to explain a decision, small on disk.
+            term_weights.sort_by(|p, q| q.1.total_cmp(&p.1).then(p.0.cmp(&q.0)));
+            term_weights.truncate(2000);
+            term_weights.sort_by_key(|p| p.0);
+            let mut members: Vec<(usize, f64)> = (0..labels.len())
+                .filter(|&d| labels[d] == c)
+                .map(|d| (d, z.row(d).dot(&centroids.row(c))))
+                .collect();
+            members.sort_by(|p, q| q.1.total_cmp(&p.1).then(p.0.cmp(&q.0)));
+            let examples = members
+                .iter()
+                .take(3)
+                .map(|&(d, _)| first_line(&corpus.docs[d].text))
+                .collect();
+            Topic {
+                id: c,
+                name,
+                size: size[c],
+                top_terms,
+                term_weights,
+                examples,
+            }
+        })
+        .collect()
+}
+
+fn first_line(text: &str) -> String {
+    let line = text.lines().next().unwrap_or_default();
+    match line.char_indices().nth(120) {
+        Some((i, _)) => format!("{}…", &line[..i]),
+        None => line.to_string(),
+    }
+}
+
+/// Trains a supervised linear classifier on a labelled corpus.
+pub fn train_supervised(
+    corpus: &Corpus,
+    corpus_name: &str,
+    params: &SupervisedParams,
+    progress: &dyn Progress,
+) -> Result<Model, TrainError> {
+    if corpus.docs.is_empty() {
+        return Err(TrainError::NoDocuments);
+    }
+    let unlabelled = corpus.docs.iter().filter(|d| d.label.is_none()).count();
+    if unlabelled > 0 {
+        return Err(TrainError::MissingLabels(unlabelled));
+    }
+    let labels = corpus.labels();
+    if labels.len() < 2 {
+        return Err(TrainError::OneLabel(labels.len()));
+    }
+    let y: Vec<usize> = corpus
+        .docs
+        .iter()
+        .map(|d| {
+            labels
+                .binary_search(d.label.as_ref().expect("checked"))
+                .expect("known label")
+        })
+        .collect();
+    let analyzer = Analyzer::new(params.analyzer.clone())?;
+    let texts: Vec<&str> = corpus.docs.iter().map(|d| d.text.as_str()).collect();
+    let analysed = analyze_corpus(&analyzer, &texts, progress);
+    progress.stage("vectorising", 1);
+    let (vectorizer, x) =
+        TfidfVectorizer::fit_transform(&params.tfidf.clone().check()?, &analysed.terms)?;
+    progress.finish_stage();
+    progress.stage("fitting the classifier", 1);
+    let classifier = params.svc.clone().check()?.fit(&x, &y, labels.len())?;
+    progress.finish_stage();
+    let mut support = vec![0; labels.len()];
+    for &c in &y {
+        support[c] += 1;
+    }
+    let surface = analysed.surface_words(vectorizer.vocabulary());
+    let params_json = serde_json::to_string(params).unwrap_or_default();
+    Ok(Model {
+        analyzer: params.analyzer.clone(),
+        vectorizer,
+        surface,
+        kind: ModelKind::Supervised(SupervisedModel {
+            labels,
+            classifier,
+            support,
+        }),
+        facts: facts(corpus, corpus_name, params.svc.seed, params_json),
+    })
+}

@@ -1,0 +1,83 @@
+//! End-to-end tests through the real binary on the bundled corpus `data/`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn tasnif() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_tasnif"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR")).env("SOURCE_DATE_EPOCH", "1764000000");
+    c
+}
+
+fn data() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data")
+}
+
+fn train(out: &Path, seed: &str) {
+    let o = tasnif().args(["train", "data", "--k", "4", "--quiet", "--force", "--seed", seed, "--out"]).arg(out).output().unwrap();
+    assert!(o.status.success(), "train failed: {}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn same_seed_gives_a_byte_identical_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b, c) = (dir.path().join("a.tasnif"), dir.path().join("b.tasnif"), dir.path().join("c.tasnif"));
+    train(&a, "7");
+    train(&b, "7");
+    train(&c, "8");
+    let (ba, bb, bc) = (std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap(), std::fs::read(&c).unwrap());
+    assert_eq!(ba, bb, "same seed, different model bytes");
+    assert_ne!(ba, bc, "the seed has no effect on the model");
+}
+
+/// The label most of a topic's training documents carry, from `tasnif classify --json` on `data/`.
+fn topic_labels(model: &Path) -> std::collections::HashMap<usize, String> {
+    let o = tasnif().arg("classify").arg(model).arg(data()).arg("--json").output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut votes: std::collections::HashMap<usize, std::collections::HashMap<String, usize>> = Default::default();
+    for line in String::from_utf8(o.stdout).unwrap().lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let label = v["id"].as_str().unwrap().split('/').next().unwrap().to_string();
+        *votes.entry(v["class"].as_u64().unwrap() as usize).or_default().entry(label).or_default() += 1;
+    }
+    votes.into_iter().map(|(t, v)| (t, v.into_iter().max_by_key(|(l, n)| (*n, l.clone())).unwrap().0)).collect()
+}
+
+#[test]
+fn scraped_seed_pages_land_in_their_topic() {
+    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/topics.tasnif");
+    let labels = topic_labels(&model);
+    let dir = tempfile::tempdir().unwrap();
+    let pages = [
+        ("afghanistan", "seed-000-moscow-taliban-withdrawal.txt"),
+        ("ukraine", "seed-000-kremlin-memo-us-cooperation.txt"),
+        ("migration", "seed-000-aegean-boat-sinking.txt"),
+        ("greenland", "seed-001-danish-pm-visits-greenland.txt"),
+    ];
+    let mut failures = Vec::new();
+    for (label, file) in pages {
+        // The page as scraped, plus more of the boilerplate scrapers pick up.
+        let page = std::fs::read_to_string(data().join(label).join(file)).unwrap();
+        let noisy = format!("TT\nSorry, you need to enable JavaScript to visit this website.\n{page}\n{page}\nجميع الحقوق محفوظة\n© 2025 All rights reserved\n");
+        let path = dir.path().join(file);
+        std::fs::write(&path, noisy).unwrap();
+        let o = tasnif().arg("classify").arg(&model).arg(&path).arg("--json").output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let topic = v["class"].as_u64().unwrap() as usize;
+        assert!(!v["evidence"].as_array().unwrap().is_empty(), "no evidence words");
+        if labels.get(&topic).map(String::as_str) != Some(label) {
+            failures.push(format!("{file}: topic {topic} ({}) whose documents are mostly {:?}", v["label"], labels.get(&topic)));
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+#[test]
+fn stem_tsv_prints_word_and_stem() {
+    let mut child = tasnif().args(["stem", "--tsv"]).stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).spawn().unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all("وقالت الحكومةُ الأفغانية".as_bytes()).unwrap();
+    let out = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
+    assert_eq!(out, "وقالت\tقالت\nالحكومةُ\tحكوم\nالأفغانية\tافغان\n");
+}
