@@ -97,12 +97,17 @@ pub struct LinearSvcParams {
 }
 
 impl Default for LinearSvcParams {
+    /// `C = 0.1` with balanced class weights, chosen on ANT by cross-outlet validation inside
+    /// the training outlets (train skynews → score alarabia and back; see
+    /// `examples/supervised_eval.rs --validate`): macro-F1 0.838 vs 0.819 for scikit-learn's
+    /// `LinearSVC` defaults (`C = 1`, uniform weights). Stronger regularisation and balanced
+    /// weights transfer better to outlets whose style and label mix differ from training.
     fn default() -> Self {
         LinearSvcParams {
-            c: 1.0,
+            c: 0.1,
             tol: 1e-4,
             max_iter: 1000,
-            class_weight: ClassWeight::Uniform,
+            class_weight: ClassWeight::Balanced,
             fit_intercept: true,
             intercept_scaling: 1.0,
             seed: 42,
@@ -799,6 +804,7 @@ mod tests {
         };
         let base = LinearSvcParams {
             c: 0.05,
+            class_weight: ClassWeight::Uniform,
             calibration_holdout: 0.0,
             ..Default::default()
         };
