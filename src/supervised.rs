@@ -97,12 +97,17 @@ pub struct LinearSvcParams {
 }
 
 impl Default for LinearSvcParams {
+    /// `C = 0.1` with balanced class weights, chosen on ANT by cross-outlet validation inside
+    /// the training outlets (train skynews → score alarabia and back; see
+    /// `examples/supervised_eval.rs --validate`): macro-F1 0.838 vs 0.819 for scikit-learn's
+    /// `LinearSVC` defaults (`C = 1`, uniform weights). Stronger regularisation and balanced
+    /// weights transfer better to outlets whose style and label mix differ from training.
     fn default() -> Self {
         LinearSvcParams {
-            c: 1.0,
+            c: 0.1,
             tol: 1e-4,
             max_iter: 1000,
-            class_weight: ClassWeight::Uniform,
+            class_weight: ClassWeight::Balanced,
             fit_intercept: true,
             intercept_scaling: 1.0,
             seed: 42,
@@ -154,14 +159,29 @@ impl LinearSvcParams {
                 let xf = x.select_rows(&fit_rows);
                 let yf: Vec<usize> = fit_rows.iter().map(|&r| labels[r]).collect();
                 let wf: Vec<f64> = fit_rows.iter().map(|&r| weights[r]).collect();
-                let mut m = p.fit_raw(&xf, &yf, &wf, n_classes);
+                let (mut m, alphas) = p.fit_raw(&xf, &yf, &wf, n_classes, None);
                 let xh = x.select_rows(&held_rows);
                 let yh: Vec<usize> = held_rows.iter().map(|&r| labels[r]).collect();
                 m.fit_temperature(&xh, &yh)?;
                 temperature = m.temperature;
+                // Warm start the full fit from the sub-fit's dual variables (held-out rows at
+                // 0): same optimum, fewer epochs.
+                let init: Vec<Vec<f64>> = alphas
+                    .iter()
+                    .map(|a| {
+                        let mut full = vec![0.0; x.n_rows()];
+                        for (k, &r) in fit_rows.iter().enumerate() {
+                            full[r] = a[k];
+                        }
+                        full
+                    })
+                    .collect();
+                let (mut model, _) = p.fit_raw(x, labels, &weights, n_classes, Some(&init));
+                model.temperature = temperature;
+                return Ok(model);
             }
         }
-        let mut model = p.fit_raw(x, labels, &weights, n_classes);
+        let (mut model, _) = p.fit_raw(x, labels, &weights, n_classes, None);
         model.temperature = temperature;
         Ok(model)
     }
@@ -206,12 +226,13 @@ impl LinearSvcParams {
         labels: &[usize],
         sample_weight: &[f64],
         n_classes: usize,
-    ) -> LinearModel {
+        init: Option<&[Vec<f64>]>,
+    ) -> (LinearModel, Vec<Vec<f64>>) {
         let n_features = x.n_cols;
         let sq_norms: Vec<f64> = (0..x.n_rows())
             .map(|r| x.row(r).1.iter().map(|v| v * v).sum())
             .collect();
-        let per_class: Vec<(Vec<f64>, f64, usize)> = (0..n_classes)
+        let per_class: Vec<(Vec<f64>, f64, usize, Vec<f64>)> = (0..n_classes)
             .into_par_iter()
             .map(|c| {
                 let y: Vec<f64> = labels
@@ -221,25 +242,29 @@ impl LinearSvcParams {
                 let seed = self
                     .seed
                     .wrapping_add((c as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
-                dual_cd_l2loss(x, &sq_norms, &y, sample_weight, self, seed)
+                let a0 = init.map(|a| a[c].as_slice());
+                dual_cd_l2loss(x, &sq_norms, &y, sample_weight, self, seed, a0)
             })
             .collect();
         let mut weights = Vec::with_capacity(n_classes * n_features);
         let mut bias = Vec::with_capacity(n_classes);
         let mut n_iter = Vec::with_capacity(n_classes);
-        for (w, b, it) in per_class {
+        let mut alphas = Vec::with_capacity(n_classes);
+        for (w, b, it, a) in per_class {
             weights.extend_from_slice(&w);
             bias.push(b);
             n_iter.push(it);
+            alphas.push(a);
         }
-        LinearModel {
+        let model = LinearModel {
             n_classes,
             n_features,
             weights,
             bias,
             temperature: 1.0,
             n_iter,
-        }
+        };
+        (model, alphas)
     }
 }
 
@@ -289,7 +314,8 @@ pub fn stratified_split(
 }
 
 /// Dual coordinate descent for `min_w ½‖w‖² + Σ C_i max(0, 1 − y_i w·x_i)²` (liblinear,
-/// `L2R_L2LOSS_SVC_DUAL`, without shrinking). Returns (weights, intercept, epochs run).
+/// `L2R_L2LOSS_SVC_DUAL`, without shrinking), optionally warm-started from dual variables
+/// `init`. Returns (weights, intercept, epochs run, dual variables).
 fn dual_cd_l2loss(
     x: &CsrMatrix,
     sq_norms: &[f64],
@@ -297,7 +323,8 @@ fn dual_cd_l2loss(
     sample_weight: &[f64],
     p: &LinearSvcParams,
     seed: u64,
-) -> (Vec<f64>, f64, usize) {
+    init: Option<&[f64]>,
+) -> (Vec<f64>, f64, usize, Vec<f64>) {
     let n = x.n_rows();
     let bscale = if p.fit_intercept {
         p.intercept_scaling
@@ -310,7 +337,17 @@ fn dual_cd_l2loss(
         .collect();
     let mut w = vec![0.0; x.n_cols];
     let mut wb = 0.0; // weight of the constant feature
-    let mut alpha = vec![0.0; n];
+    let mut alpha = init.map_or_else(|| vec![0.0; n], <[f64]>::to_vec);
+    for (i, &a) in alpha.iter().enumerate() {
+        if a != 0.0 {
+            let (cols, vals) = x.row(i);
+            let d = a * y[i];
+            for (&j, &v) in cols.iter().zip(vals) {
+                w[j as usize] += d * v;
+            }
+            wb += d * bscale;
+        }
+    }
     let mut order: Vec<usize> = (0..n).collect();
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
     let mut epochs = 0;
@@ -345,7 +382,7 @@ fn dual_cd_l2loss(
             break;
         }
     }
-    (w, wb * bscale, epochs)
+    (w, wb * bscale, epochs, alpha)
 }
 
 /// A trained linear classifier: `score_c(x) = W[c] · x + bias[c]`.
@@ -705,6 +742,34 @@ mod tests {
         }
     }
 
+    /// The calibrated fit warm-starts the final solve from a sub-fit; it must land on the same
+    /// optimum as a cold solve (fails if the warm-start weights disagree with the duals).
+    #[test]
+    fn warm_started_fit_matches_cold_fit() {
+        let (x, y) = synthetic(3, 40, 8);
+        let p = LinearSvcParams {
+            tol: 1e-9,
+            max_iter: 100_000,
+            ..Default::default()
+        };
+        let warm = p.fit(&x, &y, 3).unwrap();
+        let cold = LinearSvcParams {
+            calibration_holdout: 0.0,
+            ..p
+        }
+        .fit(&x, &y, 3)
+        .unwrap();
+        let diff = warm
+            .weights
+            .iter()
+            .zip(&cold.weights)
+            .chain(warm.bias.iter().zip(&cold.bias))
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f64::max);
+        assert!(diff < 1e-6, "max |warm - cold| = {diff}");
+        assert_ne!(warm.temperature, 1.0);
+    }
+
     #[test]
     fn deterministic_for_a_seed() {
         let (x, y) = synthetic(3, 40, 5);
@@ -799,6 +864,7 @@ mod tests {
         };
         let base = LinearSvcParams {
             c: 0.05,
+            class_weight: ClassWeight::Uniform,
             calibration_holdout: 0.0,
             ..Default::default()
         };

@@ -7,7 +7,7 @@ and tasnif, whose numbers come from `examples/supervised_eval.rs` (JSON file pas
 --tasnif-json). "train s" is end to end from raw text: tokenising/analysing + TF-IDF +
 classifier fit. "predict/s" is batch throughput over all test articles from raw text.
 
-Usage: python supervised_compare.py CORPUS.jsonl [--tasnif-json FILE] [--json OUT]
+Usage: python supervised_compare.py DOCS.jsonl [--tasnif-json FILE] [--json OUT]
 """
 
 import argparse
@@ -26,8 +26,9 @@ TEST = {"BBC", "CNN", "france24"}
 
 
 def doc_text(d):
-    # Same fields as tasnif's JsonlFields::default() reads (see examples/supervised_eval.rs).
-    return "\n".join(d[k] for k in ("title", "abstract", "text") if d.get(k))
+    # DOCS.jsonl is written by `supervised_eval --dump-docs`: the texts exactly as tasnif read
+    # them (title + text, cleaned), so every system sees the same documents.
+    return d["text"]
 
 
 def load(path):
@@ -107,11 +108,11 @@ def run_fasttext(xtr, ytr, xte, yte):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("corpus")
+    ap.add_argument("docs")
     ap.add_argument("--tasnif-json")
     ap.add_argument("--json")
     args = ap.parse_args()
-    tr, te = load(args.corpus)
+    tr, te = load(args.docs)
     xtr, ytr = [doc_text(d) for d in tr], [d["label"] for d in tr]
     xte, yte = [doc_text(d) for d in te], [d["label"] for d in te]
     print(f"train {len(xtr)} articles (skynews, alarabia), test {len(xte)} (BBC, CNN, france24)")

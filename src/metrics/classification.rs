@@ -29,8 +29,10 @@ pub struct ConfusionMatrix {
 impl ConfusionMatrix {
     /// Plain-text table: rows are true labels, columns predicted labels (in label order).
     pub fn to_text(&self) -> String {
-        let name_w = self
-            .labels
+        let heads: Vec<String> = (self.labels.iter().enumerate())
+            .map(|(i, l)| format!("[{i}] {l}"))
+            .collect();
+        let name_w = heads
             .iter()
             .map(|l| l.chars().count())
             .max()
@@ -49,8 +51,8 @@ impl ConfusionMatrix {
             s += &format!(" {:>col_w$}", format!("[{i}]"));
         }
         s.push('\n');
-        for (i, (l, row)) in self.labels.iter().zip(&self.counts).enumerate() {
-            s += &format!("{:>name_w$}", format!("[{i}] {l}"));
+        for (h, row) in heads.iter().zip(&self.counts) {
+            s += &format!("{h:>name_w$}");
             for c in row {
                 s += &format!(" {c:>col_w$}");
             }
@@ -296,8 +298,13 @@ mod tests {
         let back: ClassificationReport =
             serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
         assert_eq!(r, back);
-        let cm = r.confusion.to_text();
-        assert!(cm.contains("[1] b"), "{cm}");
+        let cm = ClassificationReport::new(&[0, 1, 1], &[0, 1, 0], &names(&["a", "longer name"]))
+            .unwrap()
+            .confusion
+            .to_text();
+        assert!(cm.contains("[1] longer name    1    1"), "{cm}");
+        let widths: Vec<usize> = cm.lines().map(|l| l.chars().count()).collect();
+        assert!(widths.iter().all(|&w| w == widths[0]), "{cm}");
     }
 
     #[test]

@@ -1,0 +1,197 @@
+//! Topic discovery on a labelled corpus, scored against its labels; prints one JSON object per
+//! k-means algorithm run. Used by `benches/compare/cluster_compare.py`.
+//!
+//! ```text
+//! cargo run --release --example cluster_eval -- --corpus data --k 4
+//! cargo run --release --example cluster_eval -- \
+//!     --corpus ../shared/corpora/ant-multisource/ant-multisource.jsonl --per-label 1000 --k 6
+//! ```
+//! Pipeline: read → analyse (default `Analyzer`) → TF-IDF (defaults unless flags say otherwise)
+//! → randomized SVD (`--dims`) → L2 row normalisation (unless `--no-renorm`) → k-means.
+//! The balanced sample (`--per-label N`) is the first N documents of every label in file order.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::Parser;
+use rayon::prelude::*;
+use serde_json::json;
+use tasnif::cluster::{ClusterAlgorithm, KMeansParams};
+use tasnif::metrics::clustering::{ari, best_mapping, encode_labels, nmi, purity};
+use tasnif::reduce::{Svd, SvdParams, normalize_rows};
+use tasnif::text::{Analyzer, AnalyzerConfig};
+use tasnif::vectorize::{DocFreq, TfidfParams, TfidfVectorizer};
+
+#[derive(Parser)]
+struct Args {
+    /// Folder-per-label corpus or JSONL file.
+    #[arg(long)]
+    corpus: PathBuf,
+    #[arg(long)]
+    k: usize,
+    /// Keep the first N documents of every label (file order); 0 = all.
+    #[arg(long, default_value_t = 0)]
+    per_label: usize,
+    /// LSA dimensions.
+    #[arg(long, default_value_t = 100)]
+    dims: usize,
+    #[arg(long, default_value_t = 5)]
+    svd_iter: usize,
+    /// Skip the L2 re-normalisation of LSA rows.
+    #[arg(long)]
+    no_renorm: bool,
+    /// lloyd, linfa or both.
+    #[arg(long, default_value = "lloyd")]
+    algorithm: String,
+    #[arg(long, default_value_t = 10)]
+    n_runs: usize,
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// TF-IDF min_df (count).
+    #[arg(long, default_value_t = 1)]
+    min_df: usize,
+    /// TF-IDF max_df (proportion).
+    #[arg(long, default_value_t = 1.0)]
+    max_df: f64,
+    #[arg(long)]
+    sublinear_tf: bool,
+    /// Also write the documents used (`{"label","text"}` per line) for the Python peer.
+    #[arg(long)]
+    dump_docs: Option<PathBuf>,
+    /// Also write the (re-normalised) LSA matrix as a `.npy` file, to cluster it with scikit-learn.
+    #[arg(long)]
+    dump_lsa: Option<PathBuf>,
+}
+
+fn write_npy(path: &std::path::Path, a: &ndarray::Array2<f64>) -> std::io::Result<()> {
+    let mut header = format!(
+        "{{'descr': '<f8', 'fortran_order': False, 'shape': ({}, {}), }}",
+        a.nrows(),
+        a.ncols()
+    );
+    while (10 + header.len() + 1) % 64 != 0 {
+        header.push(' ');
+    }
+    header.push('\n');
+    let mut out = b"\x93NUMPY\x01\x00".to_vec();
+    out.extend_from_slice(&(header.len() as u16).to_le_bytes());
+    out.extend_from_slice(header.as_bytes());
+    for v in a.iter() {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    std::fs::write(path, out)
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let a = Args::parse();
+    let t0 = Instant::now();
+    let corpus = tasnif::corpus::read_path(&a.corpus, &Default::default())?;
+    let mut docs: Vec<_> = corpus
+        .docs
+        .into_iter()
+        .filter(|d| d.label.is_some())
+        .collect();
+    if a.per_label > 0 {
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        docs.retain(|d| {
+            let c = seen.entry(d.label.clone().unwrap()).or_insert(0);
+            *c += 1;
+            *c <= a.per_label
+        });
+    }
+    if let Some(p) = &a.dump_docs {
+        let mut s = String::new();
+        for d in &docs {
+            s.push_str(&json!({"label": d.label, "text": d.text}).to_string());
+            s.push('\n');
+        }
+        std::fs::write(p, s)?;
+    }
+    let t_read = t0.elapsed().as_secs_f64();
+
+    let t = Instant::now();
+    let analyzer = Analyzer::new(AnalyzerConfig::default())?;
+    let terms: Vec<Vec<String>> = docs.par_iter().map(|d| analyzer.terms(&d.text)).collect();
+    let t_analyze = t.elapsed().as_secs_f64();
+
+    let t = Instant::now();
+    let params = TfidfParams {
+        min_df: DocFreq::Count(a.min_df),
+        max_df: DocFreq::Proportion(a.max_df),
+        sublinear_tf: a.sublinear_tf,
+        ..TfidfParams::default()
+    }
+    .check()?;
+    let (vectorizer, x) = TfidfVectorizer::fit_transform(&params, &terms)?;
+    drop(terms);
+    let t_tfidf = t.elapsed().as_secs_f64();
+
+    let t = Instant::now();
+    let svd_params = SvdParams {
+        n_components: a.dims,
+        n_iter: a.svd_iter,
+        seed: a.seed,
+        ..SvdParams::default()
+    }
+    .check()?;
+    let (_svd, mut z) = Svd::fit_transform(&svd_params, &x)?;
+    if !a.no_renorm {
+        normalize_rows(&mut z);
+    }
+    let t_svd = t.elapsed().as_secs_f64();
+    if let Some(p) = &a.dump_lsa {
+        write_npy(p, &z)?;
+    }
+
+    let labels: Vec<String> = docs.iter().map(|d| d.label.clone().unwrap()).collect();
+    let (truth, names) = encode_labels(&labels);
+    let algs: Vec<ClusterAlgorithm> = match a.algorithm.as_str() {
+        "lloyd" => vec![ClusterAlgorithm::Lloyd],
+        "linfa" => vec![ClusterAlgorithm::Linfa],
+        "both" => vec![ClusterAlgorithm::Lloyd, ClusterAlgorithm::Linfa],
+        other => return Err(format!("unknown algorithm {other}").into()),
+    };
+    let t_before_kmeans = t0.elapsed().as_secs_f64();
+    for alg in algs {
+        let t = Instant::now();
+        let fit = KMeansParams {
+            n_runs: a.n_runs,
+            seed: a.seed,
+            algorithm: alg,
+            ..KMeansParams::new(a.k)
+        }
+        .check()?
+        .fit(z.view())?;
+        let t_kmeans = t.elapsed().as_secs_f64();
+        let (mapping, mapped_acc) = best_mapping(&truth, &fit.labels);
+        let out = json!({
+            "tool": "tasnif",
+            "corpus": a.corpus,
+            "n_docs": docs.len(),
+            "labels": names,
+            "k": a.k,
+            "n_terms": vectorizer.vocabulary().len(),
+            "nnz": x.nnz(),
+            "dims": a.dims,
+            "renorm": !a.no_renorm,
+            "algorithm": format!("{alg:?}"),
+            "n_runs": a.n_runs,
+            "nmi": nmi(&truth, &fit.labels),
+            "ari": ari(&truth, &fit.labels),
+            "purity": purity(&truth, &fit.labels),
+            "mapped_accuracy": mapped_acc,
+            "topic_to_label": mapping.iter().map(|m| m.map(|i| names[i].clone())).collect::<Vec<_>>(),
+            "contingency_label_by_topic": tasnif::metrics::clustering::contingency(&truth, &fit.labels),
+            "inertia": fit.inertia,
+            "run_inertias": fit.runs.iter().map(|r| r.inertia).collect::<Vec<_>>(),
+            "run_iters": fit.runs.iter().map(|r| r.n_iter).collect::<Vec<_>>(),
+            "time_s": {
+                "read": t_read, "analyze": t_analyze, "tfidf": t_tfidf, "svd": t_svd,
+                "kmeans": t_kmeans, "total": t_before_kmeans + t_kmeans,
+            },
+        });
+        println!("{out}");
+    }
+    Ok(())
+}
