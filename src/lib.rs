@@ -10,6 +10,7 @@ pub mod corpus;
 pub mod metrics;
 pub mod model;
 pub mod reduce;
+pub mod report;
 pub mod sparse;
 pub mod supervised;
 pub mod text;

@@ -4,6 +4,7 @@
 //! inputs were skipped (each one reported on stderr with its path and reason).
 
 mod progress;
+mod report;
 
 use clap::{Args, Parser, Subcommand};
 use std::path::{Path, PathBuf};
@@ -70,6 +71,19 @@ enum Command {
         sources: Vec<String>,
         #[arg(long)]
         json: bool,
+    },
+    /// Write a self-contained HTML report (inline SVG charts) of a model, optionally on a corpus.
+    Report {
+        model: PathBuf,
+        /// A corpus to map (topic models) or evaluate on (supervised models).
+        corpus: Option<PathBuf>,
+        #[arg(long, short, default_value = "report.html")]
+        out: PathBuf,
+        /// Most documents drawn on the document map (sampled evenly).
+        #[arg(long, default_value_t = tasnif::report::MAX_MAP_DOCS)]
+        max_docs: usize,
+        #[command(flatten)]
+        fields: FieldArgs,
     },
 }
 
@@ -150,6 +164,13 @@ pub fn run() -> ExitCode {
             sources,
             json,
         } => eval(&model, &corpus, &fields, &sources, json),
+        Command::Report {
+            model,
+            corpus,
+            out,
+            max_docs,
+            fields,
+        } => report::run(&model, corpus.as_deref(), &out, &fields, max_docs),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,0 +1,35 @@
+//! `tasnif report MODEL [CORPUS] --out report.html`: one self-contained HTML file with inline SVG
+//! charts (see [`tasnif::report`]).
+
+use super::{EXIT_OK, EXIT_SKIPPED, Failure, FieldArgs, load_corpus};
+use std::path::Path;
+use tasnif::classify::Classifier;
+use tasnif::model::Model;
+use tasnif::report::{self, ReportOptions};
+
+pub fn run(
+    model_path: &Path,
+    corpus_path: Option<&Path>,
+    out: &Path,
+    fields: &FieldArgs,
+    max_docs: usize,
+) -> Result<u8, Failure> {
+    let model = Model::load(model_path)?;
+    let classifier =
+        Classifier::new(model).map_err(|e| Failure(format!("{}: {e}", model_path.display())))?;
+    let corpus = match corpus_path {
+        Some(p) => Some(load_corpus(p, fields, &[])?),
+        None => None,
+    };
+    let opts = ReportOptions {
+        model_path: model_path.display().to_string(),
+        corpus_path: corpus_path.map(|p| p.display().to_string()),
+        max_map_docs: max_docs,
+        generated_on: tasnif::model::training_date(),
+    };
+    let html = report::render(&classifier, corpus.as_ref(), &opts);
+    std::fs::write(out, html).map_err(|e| Failure(format!("{}: {e}", out.display())))?;
+    eprintln!("tasnif: wrote {}", out.display());
+    let skipped = corpus.as_ref().map_or(0, |c| c.skipped.len());
+    Ok(if skipped > 0 { EXIT_SKIPPED } else { EXIT_OK })
+}
