@@ -8,9 +8,14 @@ use tasnif::vectorize::DocFreq;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let corpus = read_path(std::path::Path::new(&args[1]), &JsonlFields::default()).expect("corpus");
+    let corpus =
+        read_path(std::path::Path::new(&args[1]), &JsonlFields::default()).expect("corpus");
     let k: usize = args[2].parse().expect("k");
-    let truth: Vec<&str> = corpus.docs.iter().map(|d| d.label.as_deref().unwrap_or("")).collect();
+    let truth: Vec<&str> = corpus
+        .docs
+        .iter()
+        .map(|d| d.label.as_deref().unwrap_or(""))
+        .collect();
     let (t, _) = encode_labels(&truth);
     for comps in [10usize, 20, 30, 50, 100] {
         for runs in [10usize, 50] {
@@ -26,7 +31,11 @@ fn main() {
                 sum += v;
                 row.push(format!("{:.3}/{:.3}", v, ari(&t, &labels)));
             }
-            println!("comps {comps:3} runs {runs:2}  mean NMI {:.3}  {}", sum / 5.0, row.join("  "));
+            println!(
+                "comps {comps:3} runs {runs:2}  mean NMI {:.3}  {}",
+                sum / 5.0,
+                row.join("  ")
+            );
         }
     }
 }
