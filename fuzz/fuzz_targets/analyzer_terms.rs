@@ -26,7 +26,12 @@ fuzz_target!(|text: &str| {
         let mut n = 0;
         a.for_each_token(text, |t| {
             assert!(t.start <= t.end, "{}..{}", t.start, t.end);
-            assert!(text.get(t.start..t.end).is_some(), "bad range {}..{}", t.start, t.end);
+            assert!(
+                text.get(t.start..t.end).is_some(),
+                "bad range {}..{}",
+                t.start,
+                t.end
+            );
             let _ = tasnif::text::analyzer::display_form(&text[t.start..t.end]);
             n += 1;
         });

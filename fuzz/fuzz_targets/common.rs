@@ -1,3 +1,4 @@
+#![allow(dead_code)] // each target uses part of it
 //! Shared by the model targets: a small valid model, and what a caller does with a loaded one.
 use std::path::Path;
 use std::sync::OnceLock;
@@ -5,8 +6,22 @@ use tasnif::corpus::{Corpus, Document};
 use tasnif::model::Model;
 
 const WORDS: &[&str] = &[
-    "روسيا", "أوكرانيا", "كييف", "الكرملين", "طالبان", "كابول", "أفغانستان", "السلام",
-    "الهجرة", "اللاجئين", "إيطاليا", "البحر", "غرينلاند", "الدنمارك", "الجليد", "ترامب",
+    "روسيا",
+    "أوكرانيا",
+    "كييف",
+    "الكرملين",
+    "طالبان",
+    "كابول",
+    "أفغانستان",
+    "السلام",
+    "الهجرة",
+    "اللاجئين",
+    "إيطاليا",
+    "البحر",
+    "غرينلاند",
+    "الدنمارك",
+    "الجليد",
+    "ترامب",
 ];
 
 /// A topic model trained in-process on 16 tiny synthetic documents, encoded (~ a few kB).
@@ -20,10 +35,18 @@ pub fn small_model_bytes() -> &'static [u8] {
                     .map(|j| WORDS[topic * 4 + (i * 7 + j * 3) % 4])
                     .collect::<Vec<_>>()
                     .join(" ");
-                Document { id: format!("d{i}"), label: None, text, source: None }
+                Document {
+                    id: format!("d{i}"),
+                    label: None,
+                    text,
+                    source: None,
+                }
             })
             .collect();
-        let corpus = Corpus { docs, skipped: vec![] };
+        let corpus = Corpus {
+            docs,
+            skipped: vec![],
+        };
         let (m, _) = tasnif::train::train_topics(
             &corpus,
             "fuzz",
@@ -50,7 +73,9 @@ pub fn load_and_use(bytes: &[u8]) {
             let _ = tp.top_terms.iter().map(|w| w.word.len()).sum::<usize>();
         }
     }
-    let Ok(c) = tasnif::classify::Classifier::new(model) else { return };
+    let Ok(c) = tasnif::classify::Classifier::new(model) else {
+        return;
+    };
     let _ = c.classify("a", "روسيا تقصف كييف والكرملين يرد على أوكرانيا");
     let _ = c.classify("b", "طالبان كابول السلام ترامب غرينلاند الجليد");
     let _ = c.classify("c", "");
@@ -59,7 +84,11 @@ pub fn load_and_use(bytes: &[u8]) {
 fn scratch() -> &'static Path {
     static P: OnceLock<std::path::PathBuf> = OnceLock::new();
     P.get_or_init(|| {
-        let dir = if Path::new("/dev/shm").is_dir() { "/dev/shm" } else { "/tmp" };
+        let dir = if Path::new("/dev/shm").is_dir() {
+            "/dev/shm"
+        } else {
+            "/tmp"
+        };
         Path::new(dir).join(format!("tasnif-fuzz-{}.tasnif", std::process::id()))
     })
 }

@@ -9,12 +9,15 @@ use libfuzzer_sys::fuzz_target;
 mod common;
 
 fuzz_target!(|input: &[u8]| {
-    let Some((&mode, edits)) = input.split_first() else { return };
+    let Some((&mode, edits)) = input.split_first() else {
+        return;
+    };
     let mut b = common::small_model_bytes().to_vec();
     let vlen = b[10] as usize;
     let body_at = 11 + vlen + 8;
-    let body_len = b.len() - 4 - body_at;
     for e in edits.chunks_exact(4) {
+        // The body shrinks when an edit truncates it: recompute its length every time.
+        let body_len = b.len().saturating_sub(4 + body_at);
         let off = u16::from_le_bytes([e[0], e[1]]) as usize;
         let mask = e[2];
         match e[3] % 4 {
@@ -32,7 +35,7 @@ fuzz_target!(|input: &[u8]| {
             _ => {
                 let cut = body_at + off % body_len.max(1);
                 let crc_slot = b.len() - 4;
-                b.drain(cut..crc_slot);
+                b.drain(cut.min(crc_slot)..crc_slot);
             }
         }
     }
