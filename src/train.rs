@@ -45,6 +45,10 @@ pub enum TrainError {
     OneLabel(usize),
     #[error("all documents are identical after analysis: there is nothing to cluster")]
     IdenticalDocuments,
+    #[error(
+        "none of the {0} documents has a usable word left after analysis (only stopwords, numbers or non-Arabic text): there is nothing to learn from"
+    )]
+    EmptyVocabulary(usize),
     #[error(transparent)]
     Analyzer(#[from] crate::text::analyzer::AnalyzerError),
     #[error(transparent)]
@@ -258,7 +262,15 @@ pub fn train_topics(
                 ..params.tfidf.clone()
             }
             .check()?;
-            TfidfVectorizer::fit_transform(&relaxed, &analysed.terms)?
+            TfidfVectorizer::fit_transform(&relaxed, &analysed.terms).map_err(|e| match e {
+                crate::vectorize::VectorizeError::EmptyVocabulary(_) => {
+                    TrainError::EmptyVocabulary(n)
+                }
+                e => e.into(),
+            })?
+        }
+        Err(crate::vectorize::VectorizeError::EmptyVocabulary(_)) => {
+            return Err(TrainError::EmptyVocabulary(n));
         }
         r => r?,
     };

@@ -277,12 +277,14 @@ fn train_cmd(a: TrainArgs) -> Result<u8, Failure> {
     let name = a.corpus.display().to_string();
     let (model, assignments) = if a.supervised {
         (
-            train::train_supervised(&corpus, &name, &SupervisedParams::new(a.seed), &progress)?,
+            train::train_supervised(&corpus, &name, &SupervisedParams::new(a.seed), &progress)
+                .map_err(|e| Failure(format!("{name}: {e}")))?,
             None,
         )
     } else {
         let (m, labels) =
-            train::train_topics(&corpus, &name, &TopicParams::new(k, a.seed), &progress)?;
+            train::train_topics(&corpus, &name, &TopicParams::new(k, a.seed), &progress)
+                .map_err(|e| Failure(format!("{name}: {e}")))?;
         (m, Some(labels))
     };
     model.save(&a.out, a.force)?;
@@ -418,6 +420,11 @@ fn classify(model_path: &Path, inputs: &[PathBuf], json: bool) -> Result<u8, Fai
                 d.text,
             )
         }));
+    }
+    if docs.is_empty() {
+        return Err(Failure(format!(
+            "no readable document to classify ({skipped} input(s) skipped)"
+        )));
     }
     let refs: Vec<(&str, &str)> = docs.iter().map(|(i, t)| (i.as_str(), t.as_str())).collect();
     for ((id, _), result) in refs.iter().zip(classifier.classify_batch(&refs)) {

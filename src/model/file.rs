@@ -33,7 +33,9 @@ pub enum ModelError {
     },
     #[error("{0}: the file is empty (zero bytes): it is not a model; retrain with `tasnif train`")]
     Empty(PathBuf),
-    #[error("{0}: not a tasnif model file (wrong magic bytes)")]
+    #[error(
+        "{0}: not a tasnif model file (wrong magic bytes): pass a model written by `tasnif train`"
+    )]
     WrongMagic(PathBuf),
     #[error(
         "{path}: written by a newer tasnif ({writer}, model format v{found}); this tasnif {ours} reads up to v{FORMAT_VERSION}: upgrade tasnif"

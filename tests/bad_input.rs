@@ -1,0 +1,740 @@
+//! Bad input through the real binary (issue 6): every case must end without a panic, with a
+//! message naming the culprit file (and line for JSON Lines), and with the documented exit code:
+//! 0 ok · 1 error (nothing useful done) · 2 usage · 3 done, but some inputs were skipped.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+const EXIT_OK: i32 = 0;
+const EXIT_ERROR: i32 = 1;
+const EXIT_SKIPPED: i32 = 3;
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_tasnif")
+}
+
+fn repo(p: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
+}
+
+/// The checked-in default topic model.
+fn good_model() -> PathBuf {
+    repo("models/topics.tasnif")
+}
+
+fn run(args: &[&dyn AsRef<std::ffi::OsStr>]) -> Output {
+    let mut cmd = std::process::Command::new(bin());
+    for a in args {
+        cmd.arg(a);
+    }
+    cmd.output().expect("run tasnif")
+}
+
+struct Res {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs and checks the invariants every case shares: an exit code (never a signal) and no panic.
+fn tasnif(args: &[&dyn AsRef<std::ffi::OsStr>]) -> Res {
+    let out = run(args);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
+        "panic:\n{stderr}"
+    );
+    let code = out
+        .status
+        .code()
+        .unwrap_or_else(|| panic!("killed by a signal: {:?}\n{stderr}", out.status));
+    Res {
+        code,
+        stdout,
+        stderr,
+    }
+}
+
+fn expect(r: &Res, code: i32, needles: &[&str]) {
+    assert_eq!(
+        r.code, code,
+        "exit code\nstdout:\n{}\nstderr:\n{}",
+        r.stdout, r.stderr
+    );
+    for n in needles {
+        assert!(r.stderr.contains(n), "stderr lacks {n:?}:\n{}", r.stderr);
+    }
+}
+
+const ARABIC: &str = "روسيا تقصف مدينة كييف الأوكرانية بالصواريخ والطائرات المسيرة\n";
+
+fn write(path: &Path, bytes: impl AsRef<[u8]>) -> PathBuf {
+    if let Some(d) = path.parent() {
+        std::fs::create_dir_all(d).unwrap();
+    }
+    std::fs::write(path, bytes).unwrap();
+    path.to_path_buf()
+}
+
+/// A small labelled corpus (folder per label) copied from the repo's data/, `per_label` files each.
+fn small_corpus(root: &Path, per_label: usize) {
+    for label in ["afghanistan", "ukraine", "migration"] {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(repo("data").join(label))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+            .collect();
+        files.sort();
+        for f in files.iter().take(per_label) {
+            let to = root.join(label).join(f.file_name().unwrap());
+            write(&to, std::fs::read(f).unwrap());
+        }
+    }
+}
+
+// ---------------------------------------------------------------- single bad input files
+
+#[test]
+fn empty_file() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(&d.path().join("empty.txt"), b"");
+    let r = tasnif(&[&"classify", &good_model(), &f]);
+    expect(&r, EXIT_ERROR, &["empty.txt: empty file"]);
+    let r = tasnif(&[&"stem", &f]);
+    expect(&r, EXIT_ERROR, &["empty.txt: empty file"]);
+    let r = tasnif(&[&"train", &f, &"--out", &d.path().join("m"), &"-q"]);
+    expect(&r, EXIT_ERROR, &["empty.txt: empty file"]);
+    assert!(!d.path().join("m").exists());
+}
+
+#[test]
+fn binary_file() {
+    let d = tempfile::tempdir().unwrap();
+    let mut bytes = b"\x7fELF\x02\x01\x01\x00".to_vec();
+    bytes.extend((0..4096u32).map(|i| (i * 31 % 251) as u8));
+    let f = write(&d.path().join("a.out.txt"), bytes);
+    let r = tasnif(&[&"classify", &good_model(), &f]);
+    expect(&r, EXIT_ERROR, &["a.out.txt: binary file"]);
+    let r = tasnif(&[&"stem", &f]);
+    expect(&r, EXIT_ERROR, &["a.out.txt: binary file"]);
+}
+
+#[test]
+fn windows_1256_arabic_is_named() {
+    let d = tempfile::tempdir().unwrap();
+    let (bytes, _, bad) = encoding_rs_encode_1256(ARABIC);
+    assert!(!bad);
+    let f = write(&d.path().join("cp1256.txt"), bytes);
+    let r = tasnif(&[&"classify", &good_model(), &f]);
+    expect(
+        &r,
+        EXIT_ERROR,
+        &["cp1256.txt: not UTF-8", "Windows-1256", "iconv"],
+    );
+    let r = tasnif(&[&"stem", &f]);
+    expect(&r, EXIT_ERROR, &["cp1256.txt: not UTF-8", "Windows-1256"]);
+}
+
+/// Windows-1256 bytes for the Arabic letters used in [`ARABIC`] (no encoder in dev-deps needed).
+fn encoding_rs_encode_1256(s: &str) -> (Vec<u8>, (), bool) {
+    let mut out = Vec::new();
+    let mut bad = false;
+    for c in s.chars() {
+        let b = match c {
+            ' ' => 0x20,
+            '\n' => 0x0A,
+            'ء' => 0xC1,
+            'آ' => 0xC2,
+            'أ' => 0xC3,
+            'ؤ' => 0xC4,
+            'إ' => 0xC5,
+            'ئ' => 0xC6,
+            'ا' => 0xC7,
+            'ب' => 0xC8,
+            'ة' => 0xC9,
+            'ت' => 0xCA,
+            'ث' => 0xCB,
+            'ج' => 0xCC,
+            'ح' => 0xCD,
+            'خ' => 0xCE,
+            'د' => 0xCF,
+            'ذ' => 0xD0,
+            'ر' => 0xD1,
+            'ز' => 0xD2,
+            'س' => 0xD3,
+            'ش' => 0xD4,
+            'ص' => 0xD5,
+            'ض' => 0xD6,
+            'ط' => 0xD8,
+            'ظ' => 0xD9,
+            'ع' => 0xDA,
+            'غ' => 0xDB,
+            'ف' => 0xDD,
+            'ق' => 0xDE,
+            'ك' => 0xDF,
+            'ل' => 0xE1,
+            'م' => 0xE3,
+            'ن' => 0xE4,
+            'ه' => 0xE5,
+            'و' => 0xE6,
+            'ى' => 0xEC,
+            'ي' => 0xED,
+            _ => {
+                bad = true;
+                b'?'
+            }
+        };
+        out.push(b);
+    }
+    (out, (), bad)
+}
+
+#[test]
+fn utf16_with_bom_is_decoded_and_works() {
+    let d = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(
+        repo("data/ukraine")
+            .read_dir()
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|e| e == "txt"))
+            .unwrap(),
+    )
+    .unwrap();
+    for (name, bom, le) in [
+        ("le.txt", [0xFF, 0xFE], true),
+        ("be.txt", [0xFE, 0xFF], false),
+    ] {
+        let mut bytes = bom.to_vec();
+        for u in text.encode_utf16() {
+            bytes.extend(if le { u.to_le_bytes() } else { u.to_be_bytes() });
+        }
+        let f = write(&d.path().join(name), bytes);
+        let r = tasnif(&[&"classify", &good_model(), &f]);
+        expect(&r, EXIT_OK, &[]);
+        assert!(r.stdout.contains(name), "{}", r.stdout);
+        let utf8 = write(&d.path().join(format!("utf8-{name}")), &text);
+        let same = tasnif(&[&"classify", &good_model(), &utf8]);
+        let label = |s: &str| s.split('\t').nth(1).map(str::to_string);
+        assert_eq!(label(&r.stdout), label(&same.stdout), "same topic as UTF-8");
+    }
+}
+
+#[test]
+fn document_without_arabic() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(
+        &d.path().join("latin.txt"),
+        "Sorry, you need to enable JavaScript to visit this website.\n12345\n",
+    );
+    let r = tasnif(&[&"classify", &good_model(), &f]);
+    expect(&r, EXIT_ERROR, &["latin.txt: no Arabic text"]);
+}
+
+#[test]
+fn path_that_does_not_exist() {
+    let d = tempfile::tempdir().unwrap();
+    let missing = d.path().join("no-such-corpus");
+    let r = tasnif(&[&"train", &missing, &"--out", &d.path().join("m"), &"-q"]);
+    expect(&r, EXIT_ERROR, &["no-such-corpus: not a file or folder"]);
+    let r = tasnif(&[&"classify", &good_model(), &missing]);
+    expect(&r, EXIT_ERROR, &["no-such-corpus: not a file or folder"]);
+    let r = tasnif(&[&"stem", &missing]);
+    expect(&r, EXIT_ERROR, &["no-such-corpus"]);
+    let r = tasnif(&[&"topics", &d.path().join("no-such-model")]);
+    expect(&r, EXIT_ERROR, &["no-such-model"]);
+}
+
+fn running_as_root() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    unsafe { libc::geteuid() == 0 }
+}
+
+#[test]
+fn unreadable_file() {
+    let d = tempfile::tempdir().unwrap();
+    // A directory where a file is expected fails to read for every user, root included.
+    let dir_as_file = d.path().join("folder.txt");
+    std::fs::create_dir(&dir_as_file).unwrap();
+    let r = tasnif(&[&"stem", &dir_as_file]);
+    expect(&r, EXIT_ERROR, &["folder.txt:", "directory"]);
+
+    let locked = write(&d.path().join("corpus/a/locked.txt"), ARABIC);
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if running_as_root() || std::fs::read(&locked).is_ok() {
+        println!(
+            "unreadable_file: chmod 000 case skipped: running as root, where chmod 000 does not \
+             block reads (the directory-as-file case above covers the read error)"
+        );
+        return;
+    }
+    let r = tasnif(&[&"stem", &locked]);
+    expect(&r, EXIT_ERROR, &["locked.txt:", "ermission denied"]);
+    small_corpus(&d.path().join("corpus"), 4);
+    let r = tasnif(&[
+        &"train",
+        &d.path().join("corpus"),
+        &"--k",
+        &"2",
+        &"--out",
+        &d.path().join("m"),
+        &"-q",
+    ]);
+    expect(
+        &r,
+        EXIT_SKIPPED,
+        &["skipped", "locked.txt:", "ermission denied"],
+    );
+}
+
+// ---------------------------------------------------------------- JSON Lines
+
+#[test]
+fn jsonl_bad_lines_are_reported_with_line_numbers() {
+    let d = tempfile::tempdir().unwrap();
+    let mut lines = Vec::new();
+    let dir = repo("data/afghanistan");
+    let mut files: Vec<PathBuf> = dir.read_dir().unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    for (i, f) in files.iter().take(6).enumerate() {
+        let text = std::fs::read_to_string(f).unwrap();
+        lines.push(serde_json::json!({"id": format!("doc{i}"), "text": text}).to_string());
+    }
+    let ukraine = repo("data/ukraine");
+    let mut files: Vec<PathBuf> = ukraine
+        .read_dir()
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    for (i, f) in files.iter().take(6).enumerate() {
+        let text = std::fs::read_to_string(f).unwrap();
+        lines.push(serde_json::json!({"id": format!("ua{i}"), "text": text}).to_string());
+    }
+    lines.insert(3, "this line is not JSON {".into()); // line 4
+    lines.insert(7, r#"{"title": "عنوان بلا نص", "body": "x"}"#.into()); // line 8
+    let f = write(&d.path().join("news.jsonl"), lines.join("\n") + "\n");
+    let out = d.path().join("m.tasnif");
+    let r = tasnif(&[&"train", &f, &"--k", &"2", &"--out", &out, &"-q"]);
+    expect(
+        &r,
+        EXIT_SKIPPED,
+        &[
+            "news.jsonl:4: not JSON",
+            "news.jsonl:8: no string field \"text\"",
+        ],
+    );
+    assert!(out.exists(), "the good lines were trained on");
+    let r = tasnif(&[&"topics", &out]);
+    expect(&r, EXIT_OK, &[]);
+
+    // A custom text field that no line has: every line reported, nothing trained.
+    let r = tasnif(&[
+        &"train",
+        &f,
+        &"--text-field",
+        &"content",
+        &"--out",
+        &d.path().join("m2"),
+        &"-q",
+    ]);
+    expect(
+        &r,
+        EXIT_ERROR,
+        &[
+            "news.jsonl:1: no string field \"content\"",
+            "news.jsonl:14: no string field \"content\"",
+            "no readable documents",
+        ],
+    );
+}
+
+// ---------------------------------------------------------------- corpora
+
+#[test]
+fn one_bad_file_among_good_ones() {
+    let d = tempfile::tempdir().unwrap();
+    let corpus = d.path().join("corpus");
+    small_corpus(&corpus, 5);
+    write(&corpus.join("ukraine/zz-broken.txt"), b"\x00\x00\xffbinary");
+    let out = d.path().join("m.tasnif");
+    let r = tasnif(&[&"train", &corpus, &"--k", &"3", &"--out", &out, &"-q"]);
+    expect(
+        &r,
+        EXIT_SKIPPED,
+        &["tasnif: skipped", "zz-broken.txt: binary file"],
+    );
+    assert!(
+        r.stdout.contains("15 documents (1 skipped)"),
+        "{}",
+        r.stdout
+    );
+    expect(&tasnif(&[&"topics", &out]), EXIT_OK, &[]);
+
+    // classify: the good files are classified, the bad one reported, exit 3.
+    let good = corpus
+        .join("afghanistan")
+        .read_dir()
+        .unwrap()
+        .next()
+        .unwrap();
+    let good = good.unwrap().path();
+    let r = tasnif(&[
+        &"classify",
+        &out,
+        &good,
+        &corpus.join("ukraine/zz-broken.txt"),
+    ]);
+    expect(&r, EXIT_SKIPPED, &["zz-broken.txt: binary file"]);
+    assert_eq!(r.stdout.lines().count(), 1, "{}", r.stdout);
+}
+
+/// Peak RSS in bytes of the largest child process waited for so far.
+fn children_max_rss() -> u64 {
+    // SAFETY: getrusage writes into the struct we pass.
+    unsafe {
+        let mut u: libc::rusage = std::mem::zeroed();
+        assert_eq!(libc::getrusage(libc::RUSAGE_CHILDREN, &mut u), 0);
+        u.ru_maxrss as u64 * 1024
+    }
+}
+
+const WORDS: &[&str] = &[
+    "روسيا",
+    "أوكرانيا",
+    "كييف",
+    "طالبان",
+    "كابول",
+    "الهجرة",
+    "اللاجئين",
+    "إيطاليا",
+    "البحر",
+    "الحدود",
+    "الحكومة",
+    "الرئيس",
+    "القوات",
+    "السلام",
+    "محادثات",
+    "غرينلاند",
+    "الدنمارك",
+    "الجليد",
+];
+
+/// Deterministic pseudo-random word picker (no rand dev-dependency needed).
+struct Lcg(u64);
+impl Lcg {
+    fn word(&mut self) -> &'static str {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        WORDS[(self.0 >> 33) as usize % WORDS.len()]
+    }
+}
+
+/// 50 MB rather than the issue's 200 MB: on the shared 2-core box a debug `classify` of 200 MB
+/// took 52 s wall and peaked at 1.0 GB RSS (5× the file: bytes, String, cleaned text, terms);
+/// 50 MB runs in ~15 s. The bound below (8× + 200 MB) fails if memory use stops being linear.
+#[test]
+fn large_single_file() {
+    const SIZE: usize = 50 * 1024 * 1024;
+    let d = tempfile::tempdir().unwrap();
+    let started = std::time::Instant::now();
+    let mut text = String::with_capacity(SIZE + 256);
+    let mut rng = Lcg(7);
+    let mut i = 0u64;
+    while text.len() < SIZE {
+        for _ in 0..12 {
+            text.push_str(rng.word());
+            text.push(' ');
+        }
+        text.push_str(&i.to_string());
+        text.push('\n');
+        i += 1;
+    }
+    let f = write(&d.path().join("big.txt"), &text);
+    drop(text);
+    println!(
+        "large_single_file: generated {SIZE} bytes in {:?}",
+        started.elapsed()
+    );
+    let started = std::time::Instant::now();
+    let r = tasnif(&[&"classify", &good_model(), &f]);
+    expect(&r, EXIT_OK, &[]);
+    assert!(r.stdout.starts_with(&*f.to_string_lossy()), "{}", r.stdout);
+    let rss = children_max_rss();
+    println!(
+        "large_single_file: classify took {:?}, peak child RSS {} MB",
+        started.elapsed(),
+        rss >> 20
+    );
+    assert!(
+        rss < 8 * SIZE as u64 + (200 << 20),
+        "peak RSS {} MB for a {} MB file",
+        rss >> 20,
+        SIZE >> 20
+    );
+}
+
+/// The issue's 100,000 tiny files: generating them takes a few seconds, training ~20 s in debug.
+#[test]
+fn folder_with_many_tiny_files() {
+    const N: usize = 100_000;
+    let d = tempfile::tempdir().unwrap();
+    let corpus = d.path().join("many");
+    let started = std::time::Instant::now();
+    let mut rng = Lcg(11);
+    for label in ["a", "b"] {
+        std::fs::create_dir_all(corpus.join(label)).unwrap();
+    }
+    for i in 0..N {
+        let words: Vec<&str> = (0..6).map(|_| rng.word()).collect();
+        let label = if i % 2 == 0 { "a" } else { "b" };
+        std::fs::write(
+            corpus.join(label).join(format!("{i}.txt")),
+            words.join(" ") + "\n",
+        )
+        .unwrap();
+    }
+    println!(
+        "folder_with_many_tiny_files: wrote {N} files in {:?}",
+        started.elapsed()
+    );
+    let out = d.path().join("m.tasnif");
+    let r = tasnif(&[&"train", &corpus, &"--k", &"3", &"--out", &out, &"-q"]);
+    expect(&r, EXIT_OK, &[]);
+    assert!(
+        r.stdout
+            .contains(&format!("read {N} documents (0 skipped)")),
+        "{}",
+        r.stdout
+    );
+    expect(&tasnif(&[&"topics", &out]), EXIT_OK, &[]);
+}
+
+#[test]
+fn k_larger_than_the_number_of_documents() {
+    let d = tempfile::tempdir().unwrap();
+    let corpus = d.path().join("tiny");
+    small_corpus(&corpus, 2);
+    let out = d.path().join("m");
+    let r = tasnif(&[&"train", &corpus, &"--k", &"50", &"--out", &out, &"-q"]);
+    expect(
+        &r,
+        EXIT_ERROR,
+        &["tiny: k = 50 but the corpus has only 6 documents"],
+    );
+    assert!(!out.exists());
+    let r = tasnif(&[&"train", &corpus, &"--k", &"2..40", &"--out", &out, &"-q"]);
+    expect(&r, EXIT_ERROR, &["tiny: k = 40 but the corpus has only 6"]);
+}
+
+#[test]
+fn one_document() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(&d.path().join("only.txt"), ARABIC);
+    let r = tasnif(&[
+        &"train",
+        &f,
+        &"--k",
+        &"2",
+        &"--out",
+        &d.path().join("m"),
+        &"-q",
+    ]);
+    expect(
+        &r,
+        EXIT_ERROR,
+        &["only.txt: k = 2 but the corpus has only 1"],
+    );
+}
+
+#[test]
+fn all_identical_documents() {
+    let d = tempfile::tempdir().unwrap();
+    let corpus = d.path().join("same");
+    for i in 0..8 {
+        write(&corpus.join(format!("x/{i}.txt")), ARABIC);
+    }
+    let r = tasnif(&[
+        &"train",
+        &corpus,
+        &"--k",
+        &"2",
+        &"--out",
+        &d.path().join("m"),
+        &"-q",
+    ]);
+    expect(&r, EXIT_ERROR, &["same: all documents are identical"]);
+    assert!(!d.path().join("m").exists());
+}
+
+#[test]
+fn empty_vocabulary() {
+    let d = tempfile::tempdir().unwrap();
+    let corpus = d.path().join("stopwords");
+    // Arabic text (so the files are read) made only of stopwords and numbers.
+    for (i, t) in [
+        "في من على إلى",
+        "إلى عن مع ١٢٣",
+        "هذا هذه التي الذي",
+        "في 2018 من",
+    ]
+    .iter()
+    .enumerate()
+    {
+        write(&corpus.join(format!("x/{i}.txt")), t);
+    }
+    let r = tasnif(&[
+        &"train",
+        &corpus,
+        &"--k",
+        &"2",
+        &"--out",
+        &d.path().join("m"),
+        &"-q",
+    ]);
+    expect(
+        &r,
+        EXIT_ERROR,
+        &["stopwords: none of the 4 documents has a usable word"],
+    );
+}
+
+// ---------------------------------------------------------------- model files
+
+fn model_bytes() -> Vec<u8> {
+    std::fs::read(good_model()).unwrap()
+}
+
+fn fix_crc(b: &mut [u8]) {
+    let n = b.len() - 4;
+    let crc = crc32fast_hash(&b[..n]);
+    b[n..].copy_from_slice(&crc.to_le_bytes());
+}
+
+/// CRC-32 (IEEE), bitwise: keeps the test independent of the crate under test.
+fn crc32fast_hash(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in bytes {
+        crc ^= b as u32;
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// The model is refused by `topics` and `classify` with exit 1, naming the file and the problem.
+fn refused(name: &str, bytes: &[u8], needles: &[&str]) {
+    let d = tempfile::tempdir().unwrap();
+    let m = write(&d.path().join(name), bytes);
+    let doc = write(&d.path().join("doc.txt"), ARABIC);
+    let mut needles = needles.to_vec();
+    let prefix = format!("{}:", m.display());
+    needles.push(&prefix);
+    expect(&tasnif(&[&"topics", &m]), EXIT_ERROR, &needles);
+    expect(&tasnif(&[&"classify", &m, &doc]), EXIT_ERROR, &needles);
+    assert_eq!(
+        std::fs::read(&m).unwrap(),
+        bytes,
+        "a refused model is left alone"
+    );
+}
+
+#[test]
+fn model_truncated() {
+    let b = model_bytes();
+    for cut in [b.len() / 2, b.len() - 1, 15] {
+        refused(
+            "cut.tasnif",
+            &b[..cut],
+            &["truncated", "copy it again or retrain"],
+        );
+    }
+}
+
+#[test]
+fn model_bit_flipped() {
+    let b = model_bytes();
+    for at in [40, b.len() / 3, b.len() - 10, b.len() - 2] {
+        let mut f = b.clone();
+        f[at] ^= 0x04;
+        refused(
+            "flip.tasnif",
+            &f,
+            &["checksum mismatch", "copy it again or retrain"],
+        );
+    }
+}
+
+#[test]
+fn model_zero_length() {
+    refused(
+        "zero.tasnif",
+        b"",
+        &["empty", "retrain with `tasnif train`"],
+    );
+}
+
+#[test]
+fn model_wrong_magic() {
+    let mut b = model_bytes();
+    b[..8].copy_from_slice(b"GGUFxxxx");
+    refused(
+        "magic.tasnif",
+        &b,
+        &["not a tasnif model file", "tasnif train"],
+    );
+    refused(
+        "text.tasnif",
+        ARABIC.as_bytes(),
+        &["not a tasnif model file"],
+    );
+}
+
+#[test]
+fn model_future_version() {
+    let mut b = model_bytes();
+    b[8..10].copy_from_slice(&999u16.to_le_bytes());
+    fix_crc(&mut b);
+    refused(
+        "future.tasnif",
+        &b,
+        &["newer tasnif", "v999", "upgrade tasnif"],
+    );
+}
+
+#[test]
+fn model_older_version() {
+    let mut b = model_bytes();
+    b[8..10].copy_from_slice(&0u16.to_le_bytes());
+    fix_crc(&mut b);
+    refused("old.tasnif", &b, &["v0", "no longer supported", "retrain"]);
+}
+
+#[test]
+fn train_refuses_to_overwrite_without_force() {
+    let d = tempfile::tempdir().unwrap();
+    let corpus = d.path().join("c");
+    small_corpus(&corpus, 4);
+    let out = write(&d.path().join("existing.tasnif"), b"precious");
+    let r = tasnif(&[&"train", &corpus, &"--k", &"2", &"--out", &out, &"-q"]);
+    expect(
+        &r,
+        EXIT_ERROR,
+        &["existing.tasnif: a file already exists there; pass --force"],
+    );
+    assert_eq!(std::fs::read(&out).unwrap(), b"precious");
+    let r = tasnif(&[
+        &"train", &corpus, &"--k", &"2", &"--out", &out, &"-q", &"--force",
+    ]);
+    expect(&r, EXIT_OK, &[]);
+    expect(&tasnif(&[&"topics", &out]), EXIT_OK, &[]);
+}
