@@ -23,6 +23,10 @@ pub const FORMAT_VERSION: u16 = 1;
 /// Oldest format this version still reads.
 pub const OLDEST_READABLE: u16 = 1;
 const HEADER_FIXED: usize = 8 + 2 + 1;
+/// Most bytes the decoder may allocate for one body. A length field in a crafted body could
+/// otherwise ask for gigabytes before decoding fails (found by fuzzing,
+/// `fuzz/regressions/model_mutate-oom-bincode-3GB-alloc`). A full-ANT topic model needs < 200 MB.
+const DECODE_LIMIT: usize = 1 << 30;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {
@@ -153,12 +157,14 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8], path: &Path) -> Result<T, Model
     if crc32fast::hash(&bytes[..crc_at]) != stored {
         return Err(ModelError::Corrupt { path: p() });
     }
-    let (body, used) =
-        bincode::serde::decode_from_slice(&bytes[body_at..crc_at], bincode::config::standard())
-            .map_err(|e| ModelError::Decode {
-                path: p(),
-                message: e.to_string(),
-            })?;
+    let (body, used) = bincode::serde::decode_from_slice(
+        &bytes[body_at..crc_at],
+        bincode::config::standard().with_limit::<DECODE_LIMIT>(),
+    )
+    .map_err(|e| ModelError::Decode {
+        path: p(),
+        message: e.to_string(),
+    })?;
     if used != crc_at - body_at {
         return Err(ModelError::Decode {
             path: p(),
@@ -264,6 +270,25 @@ mod tests {
         let mut old = bytes.clone();
         old[8] = 0;
         assert!(err(&old).to_string().contains("retrain"));
+    }
+
+    /// Regression (fuzz/regressions/model_mutate-oom-bincode-3GB-alloc): a body whose length
+    /// field claims 2^40 elements must be refused, not allocated (8 TB would abort the process).
+    #[test]
+    fn a_huge_length_field_is_refused_without_allocating() {
+        let mut bytes = encode(&vec![1.0f64]).unwrap();
+        let body_at = HEADER_FIXED + bytes[10] as usize + 8;
+        // bincode varint: 253 then a u64 length, followed by the one stored f64.
+        let mut body = vec![253u8];
+        body.extend_from_slice(&(1u64 << 40).to_le_bytes());
+        body.extend_from_slice(&1.0f64.to_le_bytes());
+        bytes.truncate(body_at);
+        bytes[body_at - 8..].copy_from_slice(&(body.len() as u64).to_le_bytes());
+        bytes.extend_from_slice(&body);
+        let crc = crc32fast::hash(&bytes);
+        bytes.extend_from_slice(&crc.to_le_bytes());
+        let e = decode::<Vec<f64>>(&bytes, path()).unwrap_err();
+        assert!(matches!(e, ModelError::Decode { .. }), "{e}");
     }
 
     #[test]
