@@ -33,9 +33,9 @@ struct Args {
     /// Keep the first N documents of every label (file order); 0 = all.
     #[arg(long, default_value_t = 0)]
     per_label: usize,
-    /// LSA dimensions.
-    #[arg(long, default_value_t = 100)]
-    dims: usize,
+    /// LSA dimensions (default: as `tasnif train`, min(100, max(10, n_docs / 5))).
+    #[arg(long)]
+    dims: Option<usize>,
     #[arg(long, default_value_t = 5)]
     svd_iter: usize,
     /// Skip the L2 re-normalisation of LSA rows.
@@ -128,8 +128,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let t_tfidf = t.elapsed().as_secs_f64();
 
     let t = Instant::now();
+    let dims = a.dims.unwrap_or((x.n_rows() / 5).clamp(10, 100));
     let svd_params = SvdParams {
-        n_components: a.dims,
+        n_components: dims,
         n_iter: a.svd_iter,
         seed: a.seed,
         ..SvdParams::default()
@@ -173,7 +174,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "k": a.k,
             "n_terms": vectorizer.vocabulary().len(),
             "nnz": x.nnz(),
-            "dims": a.dims,
+            "dims": dims,
             "renorm": !a.no_renorm,
             "algorithm": format!("{alg:?}"),
             "n_runs": a.n_runs,

@@ -35,8 +35,9 @@ ANT = os.path.join(SHARED, "corpora", "ant-multisource", "ant-multisource.jsonl"
 STOPWORDS = os.path.join(SHARED, "stopwords", "stopwords-iso-ar", "stopwords-ar.txt")
 
 # tasnif's topic-discovery settings (see README / report): TF-IDF sublinear tf, min_df 2,
-# max_df 0.5; LSA 100 dims; rows re-normalised; k-means 10 runs.
-TASNIF_FLAGS = ["--sublinear-tf", "--min-df", "2", "--max-df", "0.5", "--dims", "100"]
+# max_df 0.9; LSA min(100, max(10, n/5)) dims; rows re-normalised; k-means 10 runs
+# (the defaults of `tasnif train`, src/train.rs).
+TASNIF_FLAGS = ["--sublinear-tf", "--min-df", "2", "--max-df", "0.9"]
 
 SUITES = {
     "data": dict(corpus=os.path.join(ROOT, "data"), k=4, per_label=0),
@@ -117,7 +118,7 @@ def sk_worker(docs_path, k, tfidf):
     docs = [json.loads(l) for l in open(docs_path, encoding="utf-8")]
     texts = [d["text"] for d in docs]
     labels = [d["label"] for d in docs]
-    kw = dict(sublinear_tf=True, min_df=2, max_df=0.5) if tfidf == "tasnif" else {}
+    kw = dict(sublinear_tf=True, min_df=2, max_df=0.9) if tfidf == "tasnif" else {}
     vec = TfidfVectorizer(analyzer=make_analyzer(), **kw)
     x = vec.fit_transform(texts)
     t1 = time.perf_counter()
