@@ -60,8 +60,7 @@ impl Classifier {
 
     /// The TF-IDF row of a text.
     pub fn vectorize(&self, text: &str) -> (Vec<u32>, Vec<f64>) {
-        let terms = self.analyzer.terms(text);
-        self.model.vectorizer.transform_one(&terms)
+        self.model.vectorizer.transform_text(&self.analyzer, text)
     }
 
     pub fn classify(&self, id: &str, text: &str) -> Result<Classification, ClassifyError> {
