@@ -176,10 +176,7 @@ fn strip_pronoun(w: &str) -> &str {
 
 /// Whether a stem candidate is attested as a word, with the article, or with taa marbuta.
 fn attested(stem: &str) -> bool {
-    count(stem) > 0
-        || count(&format!("{stem}ه")) > 0
-        || count(&format!("ال{stem}")) > 0
-        || count(&format!("ال{stem}ه")) > 0
+    family(stem) > 0
 }
 
 /// Stems one normalised word. Words shorter than [`MIN_STEM`] + 1 letters are returned as is;
