@@ -164,12 +164,19 @@ pub fn analyze_corpus(analyzer: &Analyzer, texts: &[&str], progress: &dyn Progre
                 .map(|text| {
                     let mut terms = Vec::new();
                     analyzer.for_each_token(text, |t| {
+                        // Look up before inserting: the term and its spelling are almost
+                        // always seen already, so no key is allocated for them.
+                        let words = match surfaces.get_mut(t.term) {
+                            Some(w) => w,
+                            None => surfaces.entry(t.term.to_string()).or_default(),
+                        };
                         let word = display_form(&text[t.start..t.end]);
-                        *surfaces
-                            .entry(t.term.to_string())
-                            .or_default()
-                            .entry(word)
-                            .or_default() += 1;
+                        match words.get_mut(&word) {
+                            Some(c) => *c += 1,
+                            None => {
+                                words.insert(word, 1);
+                            }
+                        }
                         terms.push(t.term.to_string());
                     });
                     terms
