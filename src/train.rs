@@ -11,7 +11,7 @@ use crate::sparse::CsrMatrix;
 use crate::supervised::LinearSvcParams;
 use crate::text::analyzer::display_form;
 use crate::text::{Analyzer, AnalyzerConfig};
-use crate::vectorize::{DocFreq, TfidfParams, TfidfVectorizer};
+use crate::vectorize::{DocFreq, FormCounts, TfidfParams, TfidfVectorizer};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -196,6 +196,29 @@ pub fn analyze_corpus(analyzer: &Analyzer, texts: &[&str], progress: &dyn Progre
     Analysed { terms, surfaces }
 }
 
+/// The most frequent surface word (display form) of each vocabulary column (ties: the shorter,
+/// then the smaller string, so the choice is deterministic).
+pub fn surface_words(forms: &FormCounts, vocabulary: &[String]) -> Vec<String> {
+    let mut by_col: Vec<FxHashMap<String, u64>> = vec![FxHashMap::default(); vocabulary.len()];
+    for (form, col, n) in forms.iter() {
+        *by_col[col as usize].entry(display_form(form)).or_default() += n;
+    }
+    by_col
+        .into_iter()
+        .zip(vocabulary)
+        .map(|(words, term)| {
+            words
+                .into_iter()
+                .max_by(|a, b| {
+                    a.1.cmp(&b.1)
+                        .then_with(|| b.0.len().cmp(&a.0.len()))
+                        .then_with(|| b.0.cmp(&a.0))
+                })
+                .map_or_else(|| term.clone(), |(w, _)| w)
+        })
+        .collect()
+}
+
 impl Analysed {
     /// The most frequent surface word of each vocabulary term (ties: the shorter, then the
     /// smaller string, so the choice is deterministic).
@@ -254,11 +277,10 @@ pub fn train_topics(
     }
     let analyzer = Analyzer::new(params.analyzer.clone())?;
     let texts: Vec<&str> = corpus.docs.iter().map(|d| d.text.as_str()).collect();
-    let analysed = analyze_corpus(&analyzer, &texts, progress);
 
-    progress.stage("vectorising", 1);
+    progress.stage("analysing and vectorising", 1);
     let tfidf = params.tfidf.clone().check()?;
-    let (vectorizer, x) = match TfidfVectorizer::fit_transform(&tfidf, &analysed.terms) {
+    let fitted = match TfidfVectorizer::fit_transform_texts_detailed(&tfidf, &analyzer, &texts) {
         // Tiny corpora: min_df = 2 can prune everything; fall back to every term.
         Err(crate::vectorize::VectorizeError::EmptyVocabulary(_))
             if params.tfidf.min_df != DocFreq::Count(1) =>
@@ -269,18 +291,27 @@ pub fn train_topics(
                 ..params.tfidf.clone()
             }
             .check()?;
-            TfidfVectorizer::fit_transform(&relaxed, &analysed.terms).map_err(|e| match e {
-                crate::vectorize::VectorizeError::EmptyVocabulary(_) => {
-                    TrainError::EmptyVocabulary(n)
-                }
-                e => e.into(),
-            })?
+            TfidfVectorizer::fit_transform_texts_detailed(&relaxed, &analyzer, &texts).map_err(
+                |e| match e {
+                    crate::vectorize::VectorizeError::EmptyVocabulary(_) => {
+                        TrainError::EmptyVocabulary(n)
+                    }
+                    e => e.into(),
+                },
+            )?
         }
         Err(crate::vectorize::VectorizeError::EmptyVocabulary(_)) => {
             return Err(TrainError::EmptyVocabulary(n));
         }
         r => r?,
     };
+    let vectorizer = fitted.vectorizer;
+    let x = fitted.matrix.expect("matrix requested");
+    let counts = fitted.counts.expect("counts requested");
+    let surface = surface_words(
+        fitted.forms.as_ref().expect("raw-text input"),
+        vectorizer.vocabulary(),
+    );
     progress.finish_stage();
 
     progress.stage("reducing (SVD)", 1);
@@ -335,11 +366,10 @@ pub fn train_topics(
     let mut centroids = fit.centroids.clone();
     reduce::normalize_rows(&mut centroids);
 
-    let surface = analysed.surface_words(vectorizer.vocabulary());
     let topics = describe_topics(
         &vectorizer,
         &x,
-        &analysed.terms,
+        &counts,
         &fit.labels,
         k,
         &surface,
@@ -372,7 +402,7 @@ pub fn train_topics(
 fn describe_topics(
     vectorizer: &TfidfVectorizer,
     x: &CsrMatrix,
-    terms: &[Vec<String>],
+    counts: &CsrMatrix,
     labels: &[usize],
     k: usize,
     surface: &[String],
@@ -385,13 +415,11 @@ fn describe_topics(
     let mut tf = vec![vec![0f64; v]; k];
     let mut mean = vec![vec![0f64; v]; k];
     let mut size = vec![0usize; k];
-    for (d, doc_terms) in terms.iter().enumerate() {
-        let c = labels[d];
+    for (d, &c) in labels.iter().enumerate() {
         size[c] += 1;
-        for t in doc_terms {
-            if let Some(i) = vectorizer.term_index(t) {
-                tf[c][i as usize] += 1.0;
-            }
+        let (cols, n) = counts.row(d);
+        for (&j, &n) in cols.iter().zip(n) {
+            tf[c][j as usize] += n;
         }
         let (cols, vals) = x.row(d);
         for (&j, &val) in cols.iter().zip(vals) {

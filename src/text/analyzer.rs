@@ -124,6 +124,18 @@ impl Analyzer {
         &self.config
     }
 
+    /// The term of one raw token as the tokeniser cut it (`kind` is its [`TokenKind`]), or
+    /// `None` when the token is dropped (script not kept, stopword, too short). Uncached:
+    /// for callers that analyse each distinct word form once themselves; `norm` is scratch.
+    pub fn analyze_word(&self, raw: &str, kind: TokenKind, norm: &mut String) -> Option<String> {
+        match kind {
+            TokenKind::Latin if !self.config.keep_latin => return None,
+            TokenKind::Number if !self.config.keep_numbers => return None,
+            _ => {}
+        }
+        self.analyze_token(raw, kind, norm)
+    }
+
     /// The term of one raw token, or `None` when the token is dropped. Uncached.
     fn analyze_token(&self, raw: &str, kind: TokenKind, norm: &mut String) -> Option<String> {
         self.config.normalize.normalize_into(raw, norm);

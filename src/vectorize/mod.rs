@@ -6,7 +6,11 @@
 
 use crate::sparse::CsrMatrix;
 use crate::text::Analyzer;
-use crate::text::tokenize::tokenize;
+
+mod count;
+
+pub use count::FormCounts;
+use count::{NONE, Rows, ranges};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -213,155 +217,28 @@ fn for_each_ngram_of(
     });
 }
 
-/// Pass-one result for a contiguous block of documents: a block-local term dictionary and, per
-/// document, its (local term id, count) pairs. No per-token string is kept.
-struct Block {
-    /// Local id → term (unigram, or two unigrams joined by a space).
-    terms: Vec<Box<str>>,
-    /// Documents containing each term as a feature (0 for a unigram seen only inside bigrams
-    /// when unigrams are not features).
-    df: Vec<u32>,
-    tf: Vec<u64>,
-    /// `entries[row_end[d - 1]..row_end[d]]` are document `d`'s (local id, count) pairs.
-    row_end: Vec<usize>,
-    entries: Vec<(u32, u32)>,
+/// What a fit computes besides the vocabulary.
+#[derive(Clone, Copy, Default)]
+struct Want {
+    matrix: bool,
+    counts: bool,
 }
 
-const NONE: u32 = u32::MAX;
-
-/// The mutable state of [`Block::count`].
-struct Counter {
-    uni: bool,
-    bi: bool,
-    terms: Vec<Box<str>>,
-    unigram_ids: FxHashMap<Box<str>, u32>,
-    bigram_ids: FxHashMap<(u32, u32), u32>,
-    cnt: Vec<u32>,
-    touched: Vec<u32>,
-    prev: u32,
+impl Want {
+    const MATRIX: Want = Want {
+        matrix: true,
+        counts: false,
+    };
 }
 
-impl Counter {
-    fn intern(&mut self, t: &str) -> u32 {
-        if let Some(&id) = self.unigram_ids.get(t) {
-            return id;
-        }
-        let id = self.new_term(t.into());
-        self.unigram_ids.insert(t.into(), id);
-        id
-    }
-
-    fn new_term(&mut self, t: Box<str>) -> u32 {
-        self.terms.push(t);
-        self.cnt.push(0);
-        (self.terms.len() - 1) as u32
-    }
-
-    fn count(&mut self, id: u32) {
-        let c = &mut self.cnt[id as usize];
-        if *c == 0 {
-            self.touched.push(id);
-        }
-        *c += 1;
-    }
-
-    /// One analysed unigram (by local id) of the current document, in order.
-    fn push(&mut self, id: u32) {
-        if self.uni {
-            self.count(id);
-        }
-        if self.bi {
-            if self.prev != NONE {
-                let key = (self.prev, id);
-                let b = match self.bigram_ids.get(&key) {
-                    Some(&b) => b,
-                    None => {
-                        let s =
-                            format!("{} {}", self.terms[key.0 as usize], self.terms[id as usize]);
-                        let b = self.new_term(s.into());
-                        self.bigram_ids.insert(key, b);
-                        b
-                    }
-                };
-                self.count(b);
-            }
-            self.prev = id;
-        }
-    }
-}
-
-impl Block {
-    fn count(src: &dyn TermSource, docs: std::ops::Range<usize>, range: (usize, usize)) -> Block {
-        let mut k = Counter {
-            uni: range.0 <= 1,
-            bi: range.1 >= 2,
-            terms: Vec::new(),
-            unigram_ids: FxHashMap::default(),
-            bigram_ids: FxHashMap::default(),
-            cnt: Vec::new(),
-            touched: Vec::new(),
-            prev: NONE,
-        };
-        let (mut df, mut tf): (Vec<u32>, Vec<u64>) = (Vec::new(), Vec::new());
-        let mut row_end = Vec::with_capacity(docs.len());
-        let mut entries = Vec::new();
-        // Raw-text input: surface word → range of `seq` holding its analysed local ids, so each
-        // distinct word of the block is analysed once (the analysis is per token: tokenise,
-        // normalise, filter, stem, no context).
-        let mut surface: FxHashMap<Box<str>, (u32, u32)> = FxHashMap::default();
-        let mut seq: Vec<u32> = Vec::new();
-        let mut one: Vec<u32> = Vec::new();
-        for i in docs {
-            k.prev = NONE;
-            if let Some((analyzer, text)) = src.text(i) {
-                for span in tokenize(text) {
-                    let w = &text[span.start..span.end];
-                    let (a, n) = match surface.get(w) {
-                        Some(&r) => r,
-                        None => {
-                            one.clear();
-                            analyzer.for_each_token(w, |tok| one.push(k.intern(tok.term)));
-                            let r = (seq.len() as u32, one.len() as u32);
-                            seq.extend_from_slice(&one);
-                            surface.insert(w.into(), r);
-                            r
-                        }
-                    };
-                    for j in a..a + n {
-                        k.push(seq[j as usize]);
-                    }
-                }
-            } else {
-                src.terms(i, &mut |t| {
-                    let id = k.intern(t);
-                    k.push(id);
-                });
-            }
-            df.resize(k.terms.len(), 0);
-            tf.resize(k.terms.len(), 0);
-            for &id in &k.touched {
-                let c = std::mem::take(&mut k.cnt[id as usize]);
-                df[id as usize] += 1;
-                tf[id as usize] += u64::from(c);
-                entries.push((id, c));
-            }
-            k.touched.clear();
-            row_end.push(entries.len());
-        }
-        Block {
-            terms: k.terms,
-            df,
-            tf,
-            row_end,
-            entries,
-        }
-    }
-}
-
-/// Splits `0..n` into about `parts` contiguous ranges.
-fn ranges(n: usize, parts: usize) -> Vec<std::ops::Range<usize>> {
-    let size = n.div_ceil(parts.max(1)).max(1);
-    (0..n).step_by(size).map(|a| a..(a + size).min(n)).collect()
+/// The result of [`TfidfVectorizer::fit_transform_texts_detailed`].
+pub struct Fitted {
+    pub vectorizer: TfidfVectorizer,
+    pub matrix: Option<CsrMatrix>,
+    /// Raw in-vocabulary counts, laid out as `matrix`.
+    pub counts: Option<CsrMatrix>,
+    /// Every distinct word form of the corpus (raw-text input only).
+    pub forms: Option<FormCounts>,
 }
 
 impl TfidfVectorizer {
@@ -370,7 +247,8 @@ impl TfidfVectorizer {
         params: &ValidTfidfParams,
         docs: &[D],
     ) -> Result<Self, VectorizeError> {
-        Self::fit_source(params, &Lists(docs, Default::default()), false).map(|r| r.0)
+        Self::fit_source(params, &Lists(docs, Default::default()), Want::default())
+            .map(|f| f.vectorizer)
     }
 
     /// Learns the vocabulary and idf from raw texts, analysed by `analyzer` on the fly (no
@@ -380,15 +258,15 @@ impl TfidfVectorizer {
         analyzer: &Analyzer,
         texts: &[T],
     ) -> Result<Self, VectorizeError> {
-        Self::fit_source(params, &Texts { analyzer, texts }, false).map(|r| r.0)
+        Self::fit_source(params, &Texts { analyzer, texts }, Want::default()).map(|f| f.vectorizer)
     }
 
     pub fn fit_transform<D: AsRef<[S]> + Sync, S: AsRef<str> + Sync>(
         params: &ValidTfidfParams,
         docs: &[D],
     ) -> Result<(Self, CsrMatrix), VectorizeError> {
-        Self::fit_source(params, &Lists(docs, Default::default()), true)
-            .map(|(v, x)| (v, x.expect("matrix requested")))
+        Self::fit_source(params, &Lists(docs, Default::default()), Want::MATRIX)
+            .map(|f| (f.vectorizer, f.matrix.expect("matrix requested")))
     }
 
     /// [`fit_transform`](Self::fit_transform) on raw texts: each text is analysed once; the
@@ -398,51 +276,47 @@ impl TfidfVectorizer {
         analyzer: &Analyzer,
         texts: &[T],
     ) -> Result<(Self, CsrMatrix), VectorizeError> {
-        Self::fit_source(params, &Texts { analyzer, texts }, true)
-            .map(|(v, x)| (v, x.expect("matrix requested")))
+        Self::fit_source(params, &Texts { analyzer, texts }, Want::MATRIX)
+            .map(|f| (f.vectorizer, f.matrix.expect("matrix requested")))
+    }
+
+    /// [`fit_transform_texts`](Self::fit_transform_texts) that also returns each document's
+    /// raw in-vocabulary counts (same sparsity as the TF-IDF matrix) and every distinct word
+    /// form of the corpus with its column and number of occurrences: what topic description
+    /// needs (class-based TF-IDF, surface words) without analysing the corpus a second time.
+    pub fn fit_transform_texts_detailed<T: AsRef<str> + Sync>(
+        params: &ValidTfidfParams,
+        analyzer: &Analyzer,
+        texts: &[T],
+    ) -> Result<Fitted, VectorizeError> {
+        let want = Want {
+            matrix: true,
+            counts: true,
+        };
+        Self::fit_source(params, &Texts { analyzer, texts }, want)
     }
 
     fn fit_source(
         params: &ValidTfidfParams,
         src: &dyn TermSource,
-        want_matrix: bool,
-    ) -> Result<(Self, Option<CsrMatrix>), VectorizeError> {
+        want: Want,
+    ) -> Result<Fitted, VectorizeError> {
         let p = params.params().clone();
         let n = src.n_docs();
         if n == 0 {
             return Err(VectorizeError::NoDocuments);
         }
-        // Pass 1 (parallel): one block per ~half thread share, so load balances without
-        // multiplying the dictionaries to merge.
-        let blocks: Vec<Block> = ranges(n, rayon::current_num_threads())
-            .into_par_iter()
-            .map(|r| Block::count(src, r, p.ngram_range))
-            .collect();
-
-        // Merge the block dictionaries: global id per distinct term, df and total count.
-        let mut global: FxHashMap<&str, u32> = FxHashMap::default();
-        let mut names: Vec<&str> = Vec::new();
-        let (mut df, mut tf): (Vec<u32>, Vec<u64>) = (Vec::new(), Vec::new());
-        let mut local_to_global: Vec<Vec<u32>> = Vec::with_capacity(blocks.len());
-        for b in &blocks {
-            let mut map = vec![NONE; b.terms.len()];
-            for (l, t) in b.terms.iter().enumerate() {
-                if b.df[l] == 0 {
-                    continue; // not a feature (a unigram when only bigrams are counted)
-                }
-                let g = *global.entry(&**t).or_insert_with(|| {
-                    names.push(t);
-                    df.push(0);
-                    tf.push(0);
-                    (names.len() - 1) as u32
-                });
-                df[g as usize] += b.df[l];
-                tf[g as usize] += b.tf[l];
-                map[l] = g;
+        let counts = count::count(src, p.ngram_range);
+        let name = |g: u32| -> std::borrow::Cow<'_, str> {
+            let n_uni = counts.unigrams.len();
+            if (g as usize) < n_uni {
+                counts.unigrams.get(g).into()
+            } else {
+                let (l, r) = counts.bigrams[g as usize - n_uni];
+                format!("{} {}", counts.unigrams.get(l), counts.unigrams.get(r)).into()
             }
-            local_to_global.push(map);
-        }
-        drop(global);
+        };
+        let (df, tf) = (&counts.df, &counts.tf);
 
         // scikit-learn: max_doc_count = max_df if int else max_df * n_doc (same for min_df);
         // a term is kept when min_doc_count <= df <= max_doc_count.
@@ -450,11 +324,14 @@ impl TfidfVectorizer {
         if max_doc < min_doc {
             return Err(VectorizeError::MaxDfBelowMinDf);
         }
-        let mut kept: Vec<u32> = (0..names.len() as u32)
+        let mut kept: Vec<(u32, std::borrow::Cow<'_, str>)> = counts
+            .features
+            .clone()
             .filter(|&g| {
                 let d = f64::from(df[g as usize]);
                 d <= max_doc && d >= min_doc
             })
+            .map(|g| (g, name(g)))
             .collect();
         if let Some(limit) = p.max_features
             && kept.len() > limit
@@ -462,70 +339,69 @@ impl TfidfVectorizer {
             // The `limit` terms with the highest total count. Ties at the cut are broken by
             // term order: what scikit-learn's `argsort` gives when it happens to be stable
             // (its columns are in term order, but its default sort is not stable).
-            let key = |&g: &u32| (std::cmp::Reverse(tf[g as usize]), names[g as usize]);
-            kept.select_nth_unstable_by_key(limit - 1, key);
+            kept.select_nth_unstable_by(limit - 1, |a, b| {
+                tf[b.0 as usize]
+                    .cmp(&tf[a.0 as usize])
+                    .then_with(|| a.1.cmp(&b.1))
+            });
             kept.truncate(limit);
         }
         if kept.is_empty() {
             return Err(VectorizeError::EmptyVocabulary(n));
         }
-        kept.par_sort_unstable_by_key(|&g| names[g as usize]);
+        kept.par_sort_unstable_by(|a, b| a.1.cmp(&b.1));
         let idf: Vec<f64> = kept
             .iter()
-            .map(|&g| idf_of(n, df[g as usize], p.smooth_idf))
+            .map(|&(g, _)| idf_of(n, df[g as usize], p.smooth_idf))
             .collect();
-        let vocabulary: Vec<String> = kept
-            .iter()
-            .map(|&g| names[g as usize].to_string())
-            .collect();
-        let mut global_to_col = vec![u32::MAX; names.len()];
-        for (c, &g) in kept.iter().enumerate() {
-            global_to_col[g as usize] = c as u32;
+        let n_terms = df.len();
+        let mut term_col = vec![NONE; n_terms];
+        for (c, &(g, _)) in kept.iter().enumerate() {
+            term_col[g as usize] = c as u32;
         }
-        drop((names, df, tf, kept));
+        let vocabulary: Vec<String> = kept.into_iter().map(|(_, t)| t.into_owned()).collect();
         let v = Self::from_parts(p, vocabulary, idf);
-        if !want_matrix {
-            return Ok((v, None));
+        let forms = counts.forms.map(|mut f| {
+            // Form → column (NONE when the form's term is dropped or not in the vocabulary).
+            for t in &mut f.term {
+                if *t != NONE {
+                    *t = term_col[*t as usize];
+                }
+            }
+            f
+        });
+        if !want.matrix {
+            return Ok(Fitted {
+                vectorizer: v,
+                matrix: None,
+                counts: None,
+                forms,
+            });
         }
 
         // Pass 2: build the CSR rows straight from the per-document counts, written in place.
-        let (dicts, rest): (Vec<_>, Vec<_>) = blocks
-            .into_iter()
-            .map(|b| (b.terms, (b.row_end, b.entries)))
-            .unzip();
-        drop(dicts);
-        let col_maps: Vec<Vec<u32>> = local_to_global
-            .into_par_iter()
-            .map(|m| {
-                m.into_iter()
-                    .map(|g| {
-                        if g == NONE {
-                            NONE
-                        } else {
-                            global_to_col[g as usize]
-                        }
-                    })
-                    .collect()
-            })
-            .collect();
-        drop(global_to_col);
+        let rest = counts.rows;
         let row_nnz: Vec<Vec<usize>> = rest
             .par_iter()
-            .zip(&col_maps)
-            .map(|((row_end, entries), cols)| {
-                let mut start = 0;
-                row_end
-                    .iter()
-                    .map(|&end| {
-                        let k = entries[start..end]
-                            .iter()
-                            .filter(|e| cols[e.0 as usize] != u32::MAX)
-                            .count();
-                        start = end;
-                        k
-                    })
-                    .collect()
-            })
+            .map(
+                |Rows {
+                     doc_end: row_end,
+                     entries,
+                 }| {
+                    let mut start = 0;
+                    row_end
+                        .iter()
+                        .map(|&end| {
+                            let k = entries[start..end]
+                                .iter()
+                                .filter(|e| term_col[e.0 as usize] != NONE)
+                                .count();
+                            start = end;
+                            k
+                        })
+                        .collect()
+                },
+            )
             .collect();
         let mut indptr = Vec::with_capacity(n + 1);
         indptr.push(0usize);
@@ -535,18 +411,30 @@ impl TfidfVectorizer {
         let nnz = *indptr.last().unwrap();
         let mut indices = vec![0u32; nnz];
         let mut data = vec![0f64; nnz];
+        let mut raw = vec![0f64; if want.counts { nnz } else { 0 }];
         let mut jobs = Vec::with_capacity(rest.len());
         let (mut ind_rest, mut dat_rest) = (&mut indices[..], &mut data[..]);
-        for ((row_end, entries), (cols, nnz_b)) in rest.iter().zip(col_maps.iter().zip(&row_nnz)) {
+        let mut raw_rest = &mut raw[..];
+        for (
+            Rows {
+                doc_end: row_end,
+                entries,
+            },
+            nnz_b,
+        ) in rest.iter().zip(&row_nnz)
+        {
             let k: usize = nnz_b.iter().sum();
             let (a, b) = std::mem::take(&mut ind_rest).split_at_mut(k);
             let (c, d) = std::mem::take(&mut dat_rest).split_at_mut(k);
             ind_rest = b;
             dat_rest = d;
-            jobs.push((row_end, entries, cols, a, c));
+            let (e, f) =
+                std::mem::take(&mut raw_rest).split_at_mut(if want.counts { k } else { 0 });
+            raw_rest = f;
+            jobs.push((row_end, entries, a, c, e));
         }
         jobs.into_par_iter()
-            .for_each(|(row_end, entries, cols, ind, dat)| {
+            .for_each(|(row_end, entries, ind, dat, raw)| {
                 let mut row: Vec<(u32, u32)> = Vec::new();
                 let (mut start, mut out) = (0, 0);
                 for &end in row_end {
@@ -554,26 +442,39 @@ impl TfidfVectorizer {
                     row.extend(
                         entries[start..end]
                             .iter()
-                            .map(|&(l, c)| (cols[l as usize], c))
-                            .filter(|e| e.0 != u32::MAX),
+                            .map(|&(g, c)| (term_col[g as usize], c))
+                            .filter(|e| e.0 != NONE),
                     );
                     row.sort_unstable_by_key(|e| e.0);
                     let k = row.len();
                     v.weigh_row(&row, &mut ind[out..out + k], &mut dat[out..out + k]);
+                    if !raw.is_empty() {
+                        for (r, &(_, c)) in raw[out..out + k].iter_mut().zip(&row) {
+                            *r = f64::from(c);
+                        }
+                    }
                     out += k;
                     start = end;
                 }
             });
         let n_cols = v.vocabulary.len();
-        Ok((
-            v,
-            Some(CsrMatrix {
+        let counts = want.counts.then(|| CsrMatrix {
+            indptr: indptr.clone(),
+            indices: indices.clone(),
+            data: raw,
+            n_cols,
+        });
+        Ok(Fitted {
+            vectorizer: v,
+            matrix: Some(CsrMatrix {
                 indptr,
                 indices,
                 data,
                 n_cols,
             }),
-        ))
+            counts,
+            forms,
+        })
     }
 
     /// Rebuilds a vectoriser from saved parts (the term index is derived, not stored).
