@@ -50,6 +50,19 @@ fn read_articles(path: &str, limit: Option<usize>) -> Vec<String> {
         .collect()
 }
 
+/// CPU seconds (user + system) used by this process so far: with other work on the machine,
+/// wall time is noisy but the CPU a stage needs is not.
+fn cpu_s() -> f64 {
+    // SAFETY: getrusage only writes the struct it is given.
+    let u = unsafe {
+        let mut u: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_SELF, &mut u);
+        u
+    };
+    let s = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    s(u.ru_utime) + s(u.ru_stime)
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let (mut path, mut limit, mut stages) = (ANT.to_string(), None, false);
@@ -66,13 +79,14 @@ fn main() {
     let t_read = t0.elapsed().as_secs_f64();
     let mb = texts.iter().map(String::len).sum::<usize>() as f64 / 1e6;
 
-    let t1 = Instant::now();
+    let (t1, c1) = (Instant::now(), cpu_s());
     let params = TfidfParams::default().check().unwrap();
     let (v, x) = TfidfVectorizer::fit_transform_texts(&params, &analyzer, &texts).unwrap();
     let t_fit = t1.elapsed().as_secs_f64();
+    let cpu_fit = cpu_s() - c1;
     let total = t0.elapsed().as_secs_f64();
     println!(
-        "tasnif docs={} mb={mb:.1} threads={} read_s={t_read:.3} analyse+tfidf_s={t_fit:.3} total_s={total:.3} vocab={} nnz={}",
+        "tasnif docs={} mb={mb:.1} threads={} read_s={t_read:.3} analyse+tfidf_s={t_fit:.3} analyse+tfidf_cpu_s={cpu_fit:.3} total_s={total:.3} vocab={} nnz={}",
         texts.len(),
         rayon::current_num_threads(),
         v.vocabulary().len(),
