@@ -90,13 +90,24 @@ impl Svd {
         params: &ValidSvdParams,
         x: &CsrMatrix,
     ) -> Result<(Svd, Array2<f64>), ReduceError> {
-        let svd = Svd::fit(params, x)?;
-        let proj = svd.transform(x)?;
-        Ok((svd, proj))
+        let (svd, xp, comp_p) = Svd::fit_permuted(params, x)?;
+        // Projected in the permuted column order, where it reads memory in order.
+        let ct = comp_p.t().as_standard_layout().into_owned();
+        Ok((svd, spmm(&xp, ct.view())))
     }
 
     /// Fits the SVD on `x` (rows = documents).
     pub fn fit(params: &ValidSvdParams, x: &CsrMatrix) -> Result<Svd, ReduceError> {
+        Svd::fit_permuted(params, x).map(|r| r.0)
+    }
+
+    /// The fit, done on `x` with its columns ordered by decreasing number of non-zeros (see
+    /// [`permute_columns`]); returns the SVD in the original order, the permuted matrix and the
+    /// components in permuted order.
+    fn fit_permuted(
+        params: &ValidSvdParams,
+        x: &CsrMatrix,
+    ) -> Result<(Svd, CsrMatrix, Array2<f64>), ReduceError> {
         let p = &params.0;
         let (m, n) = (x.n_rows(), x.n_cols);
         let max = m.min(n);
@@ -108,19 +119,29 @@ impl Svd {
         }
         let k = p.n_components;
         let l = (k + p.n_oversamples).min(max);
-        let xt = transpose(x);
+        let (xp, order) = permute_columns(x);
+        let xt = transpose(&xp);
 
         // Gaussian test matrix, drawn row by row (n × l) from one seeded stream.
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(p.seed);
-        let omega = Array2::from_shape_vec((n, l), gaussians(&mut rng, n * l)).expect("shape");
+        let omega: Vec<f32> = gaussians(&mut rng, n * l)
+            .into_iter()
+            .map(|v| v as f32)
+            .collect();
 
-        let mut q = spmm(x, omega.view()); // m × l
+        // The range finder only needs a basis of the dominant subspace, so its products run
+        // in f32 (half the memory traffic of these memory-bound products). The orthonormal
+        // bases, B = Qᵀ·X and its eigenproblem stay f64, so the SVD within the found subspace
+        // is exact (sampling the whole column space still gives the exact SVD, tested below).
+        // Full-ANT topic training: 9.2 → 6.2–6.8 s user time with the column order below,
+        // NMI unchanged (0.503).
+        let mut q = spmm_f32(&xp, &omega, l); // m × l
         drop(omega);
         for _ in 0..p.n_iter {
             orthonormalize(&mut q, 1);
-            let mut z = spmm(&xt, q.view()); // n × l
+            let mut z = spmm_f32(&xt, &to_f32(&q), l); // n × l
             orthonormalize(&mut z, 1);
-            q = spmm(x, z.view());
+            q = spmm_f32(&xp, &to_f32(&z), l);
         }
         orthonormalize(&mut q, 2);
 
@@ -129,6 +150,7 @@ impl Svd {
         let g = gram(bt.view());
         let (evals, evecs) = jacobi_eigen(g);
         let btw = par_matmul_small(bt.view(), evecs.view()); // n × l, column i = Bᵀ w_i
+        let mut comp_p = Array2::zeros((k, n));
         let mut components = Array2::zeros((k, n));
         let mut singular_values = Vec::with_capacity(k);
         for i in 0..k {
@@ -136,9 +158,13 @@ impl Svd {
             singular_values.push(s);
             if s > 0.0 {
                 let col = btw.column(i);
-                components.row_mut(i).assign(&col.mapv(|v| v / s));
+                comp_p.row_mut(i).assign(&col.mapv(|v| v / s));
             }
-            // svd_flip(u_based_decision = false): largest |v| positive (first on ties).
+            for (r, &j) in order.iter().enumerate() {
+                components[[i, j as usize]] = comp_p[[i, r]];
+            }
+            // svd_flip(u_based_decision = false), in the original column order: largest |v|
+            // positive (first on ties).
             let row = components.row(i);
             let mut best = 0;
             for (j, &v) in row.iter().enumerate() {
@@ -148,12 +174,14 @@ impl Svd {
             }
             if row[best] < 0.0 {
                 components.row_mut(i).mapv_inplace(|v| -v);
+                comp_p.row_mut(i).mapv_inplace(|v| -v);
             }
         }
-        Ok(Svd {
+        let svd = Svd {
             components,
             singular_values,
-        })
+        };
+        Ok((svd, xp, comp_p))
     }
 
     pub fn n_components(&self) -> usize {
@@ -268,6 +296,62 @@ pub(crate) fn spmm(x: &CsrMatrix, b: ArrayView2<f64>) -> Array2<f64> {
             }
         });
     out
+}
+
+/// `x` with its columns renumbered by decreasing number of non-zeros (ties: original order),
+/// and `order[new] = old`. The sparse × dense products read one dense row per non-zero; with
+/// frequent terms numbered first, the rows they read most sit together in cache. On all of
+/// ANT the range finder's dense blocks are ~40 MB, far over the caches, and term frequency is
+/// Zipfian.
+fn permute_columns(x: &CsrMatrix) -> (CsrMatrix, Vec<u32>) {
+    let n = x.n_cols;
+    let mut nnz = vec![0u32; n];
+    for &j in &x.indices {
+        nnz[j as usize] += 1;
+    }
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    order.sort_by_key(|&j| (std::cmp::Reverse(nnz[j as usize]), j));
+    let mut rank = vec![0u32; n];
+    for (r, &j) in order.iter().enumerate() {
+        rank[j as usize] = r as u32;
+    }
+    let xp = CsrMatrix {
+        indptr: x.indptr.clone(),
+        indices: x.indices.par_iter().map(|&j| rank[j as usize]).collect(),
+        data: x.data.clone(),
+        n_cols: n,
+    };
+    (xp, order)
+}
+
+/// [`spmm`] in f32 with dense arguments in row-major slices: `x · b`, b is `x.n_cols × l`;
+/// the result is returned in f64 for the (f64) orthonormalisation that follows.
+fn spmm_f32(x: &CsrMatrix, b: &[f32], l: usize) -> Array2<f64> {
+    assert_eq!(x.n_cols * l, b.len());
+    let mut out = vec![0f32; x.n_rows() * l];
+    out.par_chunks_mut(l.max(1))
+        .enumerate()
+        .for_each(|(r, orow)| {
+            let (c, v) = x.row(r);
+            for (&j, &val) in c.iter().zip(v) {
+                let brow = &b[j as usize * l..(j as usize + 1) * l];
+                let val = val as f32;
+                for (o, &bv) in orow.iter_mut().zip(brow) {
+                    *o += val * bv;
+                }
+            }
+        });
+    let out: Vec<f64> = out.into_par_iter().map(f64::from).collect();
+    Array2::from_shape_vec((x.n_rows(), l), out).expect("shape")
+}
+
+fn to_f32(a: &Array2<f64>) -> Vec<f32> {
+    let a = a.as_standard_layout();
+    a.as_slice()
+        .expect("standard layout")
+        .par_iter()
+        .map(|&v| v as f32)
+        .collect()
 }
 
 /// `aᵀ·a` for a tall matrix, reduced over fixed row chunks in order (deterministic).
