@@ -366,6 +366,7 @@ pub fn train_topics(
     let mut centroids = fit.centroids.clone();
     reduce::normalize_rows(&mut centroids);
 
+    progress.stage("describing the topics", 1);
     let topics = describe_topics(
         &vectorizer,
         &x,
@@ -378,6 +379,7 @@ pub fn train_topics(
         &centroids,
         corpus,
     );
+    progress.finish_stage();
     let params_json = serde_json::to_string(params).unwrap_or_default();
     let model = Model {
         analyzer: params.analyzer.clone(),

@@ -217,3 +217,29 @@ fn stem_tsv_prints_word_and_stem() {
     let out = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
     assert_eq!(out, "وقالت\tقالت\nالحكومةُ\tحكوم\nالأفغانية\tافغان\n");
 }
+
+#[test]
+fn timings_flag_reports_every_stage() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = tasnif()
+        .args(["train", "data", "--k", "4", "--quiet", "--timings", "--out"])
+        .arg(dir.path().join("m.tasnif"))
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    for stage in [
+        "reading the corpus",
+        "analysing and vectorising",
+        "reducing (SVD)",
+        "clustering (k-means)",
+        "describing the topics",
+        "saving the model",
+    ] {
+        assert!(
+            err.lines()
+                .any(|l| l.starts_with("time ") && l.contains(stage)),
+            "no timing for {stage}: {err}"
+        );
+    }
+}

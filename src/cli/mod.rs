@@ -113,6 +113,9 @@ struct TrainArgs {
     /// No progress bars.
     #[arg(long, short)]
     quiet: bool,
+    /// Print the wall time of every stage (reading, analysis, SVD, k-means, saving) to stderr.
+    #[arg(long)]
+    timings: bool,
     #[arg(long)]
     json: bool,
 }
@@ -272,8 +275,9 @@ fn train_cmd(a: TrainArgs) -> Result<u8, Failure> {
     }
     let k = parse_k(&a.k)?;
     let started = std::time::Instant::now();
+    let progress = progress::Bars::new(a.quiet, a.timings);
     let corpus = load_corpus(&a.corpus, &a.fields, &a.sources)?;
-    let progress = progress::Bars::new(a.quiet);
+    progress.timed("reading the corpus", started);
     let name = a.corpus.display().to_string();
     let (model, assignments) = if a.supervised {
         (
@@ -287,7 +291,9 @@ fn train_cmd(a: TrainArgs) -> Result<u8, Failure> {
                 .map_err(|e| Failure(format!("{name}: {e}")))?;
         (m, Some(labels))
     };
+    let saving = std::time::Instant::now();
     model.save(&a.out, a.force)?;
+    progress.timed("saving the model", saving);
     let secs = started.elapsed().as_secs_f64();
     let skipped = corpus.skipped.len();
     if a.json {

@@ -4,24 +4,38 @@
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::sync::Mutex;
+use std::time::Instant;
 use tasnif::train::Progress;
 
 pub struct Bars {
     visible: bool,
     bar: Mutex<Option<ProgressBar>>,
+    /// With `--timings`: the current stage's name and start, printed to stderr when it ends.
+    timings: Option<Mutex<Option<(String, Instant)>>>,
 }
 
 impl Bars {
-    pub fn new(quiet: bool) -> Self {
+    pub fn new(quiet: bool, timings: bool) -> Self {
         Bars {
             visible: !quiet && std::io::stderr().is_terminal(),
             bar: Mutex::new(None),
+            timings: timings.then(|| Mutex::new(None)),
+        }
+    }
+
+    /// Prints a step that happens outside the library's stages (reading, saving).
+    pub fn timed(&self, name: &str, since: Instant) {
+        if self.timings.is_some() {
+            eprintln!("time {name:<28} {:>8.3} s", since.elapsed().as_secs_f64());
         }
     }
 }
 
 impl Progress for Bars {
     fn stage(&self, name: &str, total: u64) {
+        if let Some(t) = &self.timings {
+            *t.lock().expect("timings lock") = Some((name.to_string(), Instant::now()));
+        }
         if !self.visible {
             return;
         }
@@ -50,6 +64,11 @@ impl Progress for Bars {
     fn finish_stage(&self) {
         if let Some(b) = self.bar.lock().expect("progress lock").take() {
             b.finish_and_clear();
+        }
+        if let Some(t) = &self.timings
+            && let Some((name, start)) = t.lock().expect("timings lock").take()
+        {
+            self.timed(&name, start);
         }
     }
 }
