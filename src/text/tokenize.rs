@@ -7,6 +7,7 @@
 //! and white space split.
 
 use serde::{Deserialize, Serialize};
+use std::sync::LazyLock;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TokenKind {
@@ -73,27 +74,59 @@ fn class(c: char) -> Class {
     }
 }
 
+/// [`class`] of U+0600–U+06FF (the Arabic block, two UTF-8 bytes 0xD8–0xDB …), looked up
+/// instead of matched: Arabic news is mostly this block, and on all of ANT the range tests of
+/// `class` were 7% of TF-IDF fitting (perf).
+static ARABIC_BLOCK: LazyLock<[Class; 256]> = LazyLock::new(|| {
+    std::array::from_fn(|i| class(char::from_u32(0x600 + i as u32).expect("valid")))
+});
+
+/// The class, the char and its UTF-8 length at byte `i` (a char boundary) of `text`.
+#[inline]
+fn class_at(text: &str, i: usize, arabic: &[Class; 256]) -> (Class, char, usize) {
+    let b = text.as_bytes();
+    let b0 = b[i];
+    if b0 < 0x80 {
+        let c = char::from(b0);
+        return (class(c), c, 1);
+    }
+    if (0xD8..=0xDB).contains(&b0) {
+        // Two-byte sequence (valid UTF-8 is guaranteed by &str): 110xxxxx 10yyyyyy.
+        let cp = (u32::from(b0 & 0x1F) << 6) | u32::from(b[i + 1] & 0x3F);
+        let c = char::from_u32(cp).expect("valid UTF-8");
+        return (arabic[(cp - 0x600) as usize], c, 2);
+    }
+    let c = text[i..].chars().next().expect("char boundary");
+    (class(c), c, c.len_utf8())
+}
+
 /// Iterator over the token spans of a text.
 pub struct Tokens<'a> {
     text: &'a str,
     pos: usize,
+    arabic: &'static [Class; 256],
 }
 
 pub fn tokenize(text: &str) -> Tokens<'_> {
-    Tokens { text, pos: 0 }
+    Tokens {
+        text,
+        pos: 0,
+        arabic: &ARABIC_BLOCK,
+    }
 }
 
 impl Iterator for Tokens<'_> {
     type Item = Span;
 
     fn next(&mut self) -> Option<Span> {
-        let rest = &self.text[self.pos..];
+        let text = self.text;
         let mut start = None;
         let mut kind = TokenKind::Arabic;
-        let mut end = self.text.len();
-        for (i, c) in rest.char_indices() {
-            let at = self.pos + i;
-            match (start, class(c)) {
+        let mut end = text.len();
+        let mut at = self.pos;
+        while at < text.len() {
+            let (cls, c, w) = class_at(text, at, self.arabic);
+            match (start, cls) {
                 (None, Class::Token(k)) => {
                     start = Some(at);
                     kind = k;
@@ -105,15 +138,15 @@ impl Iterator for Tokens<'_> {
                 (Some(_), Class::Separator)
                     if kind == TokenKind::Number
                         && matches!(c, '.' | ',' | '\u{066B}' | '\u{066C}')
-                        && rest[i + c.len_utf8()..]
-                            .chars()
-                            .next()
-                            .is_some_and(|d| class(d) == Class::Token(TokenKind::Number)) => {}
+                        && at + w < text.len()
+                        && class_at(text, at + w, self.arabic).0
+                            == Class::Token(TokenKind::Number) => {}
                 (Some(_), _) => {
                     end = at;
                     break;
                 }
             }
+            at += w;
         }
         let start = start?;
         self.pos = end;
@@ -149,6 +182,18 @@ mod tests {
             kinds,
             [TokenKind::Arabic, TokenKind::Latin, TokenKind::Number]
         );
+    }
+
+    #[test]
+    fn arabic_block_table_agrees_with_class() {
+        for cp in 0x600..=0x6FF {
+            let c = char::from_u32(cp).unwrap();
+            let s = c.to_string();
+            assert!(
+                class_at(&s, 0, &ARABIC_BLOCK) == (class(c), c, 2),
+                "U+{cp:04X}"
+            );
+        }
     }
 
     #[test]
