@@ -38,6 +38,8 @@ use serde::{Deserialize, Serialize};
 
 /// Rows per block in parallel loops (fixed, so reductions are deterministic).
 const BLOCK: usize = 1024;
+/// Rows per chunk of the centroid update (fixed, so the sum order never depends on threads).
+const CHUNK_ROWS: usize = 4096;
 
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum ClusterError {
@@ -354,7 +356,7 @@ fn lloyd(
     tol: f64,
     seed: u64,
 ) -> (Array2<f64>, Vec<usize>, RunInfo) {
-    let (k, d) = centroids.dim();
+    let k = centroids.nrows();
     let n = x.nrows();
     let mut state = vec![
         Bounds {
@@ -375,13 +377,8 @@ fn lloyd(
             converged = true;
             break;
         }
-        // Update: means (rows summed in order; deterministic).
-        let mut sums = Array2::<f64>::zeros((k, d));
-        let mut counts = vec![0usize; k];
-        for (row, b) in x.rows().into_iter().zip(&state) {
-            sums.row_mut(b.label).scaled_add(1.0, &row);
-            counts[b.label] += 1;
-        }
+        let labels: Vec<usize> = state.iter().map(|b| b.label).collect();
+        let (mut sums, mut counts) = cluster_sums(x, &labels, k);
         // Empty clusters: relocate to the points farthest from their centroid (as scikit-learn).
         let empty: Vec<usize> = (0..k).filter(|&j| counts[j] == 0).collect();
         if !empty.is_empty() {
@@ -450,6 +447,38 @@ fn lloyd(
             inertia,
         },
     )
+}
+
+/// Per-cluster sums of the rows and member counts: rows summed within fixed chunks in
+/// parallel, chunk results added in chunk order (deterministic whatever the thread count).
+fn cluster_sums(x: ArrayView2<f64>, labels: &[usize], k: usize) -> (Array2<f64>, Vec<usize>) {
+    let d = x.ncols();
+    let starts: Vec<usize> = (0..x.nrows()).step_by(CHUNK_ROWS).collect();
+    let parts: Vec<(Array2<f64>, Vec<usize>)> = starts
+        .par_iter()
+        .map(|&s0| {
+            let mut sums = Array2::<f64>::zeros((k, d));
+            let mut counts = vec![0usize; k];
+            let end = (s0 + CHUNK_ROWS).min(x.nrows());
+            for (row, &l) in x
+                .slice(s![s0..end, ..])
+                .rows()
+                .into_iter()
+                .zip(&labels[s0..end])
+            {
+                sums.row_mut(l).scaled_add(1.0, &row);
+                counts[l] += 1;
+            }
+            (sums, counts)
+        })
+        .collect();
+    let mut sums = Array2::<f64>::zeros((k, d));
+    let mut counts = vec![0usize; k];
+    for (s, c) in parts {
+        sums += &s;
+        counts.iter_mut().zip(c).for_each(|(a, b)| *a += b);
+    }
+    (sums, counts)
 }
 
 /// One assignment step with Hamerly's test; returns how many labels changed. With `fresh`
@@ -722,7 +751,7 @@ mod tests {
         tol: f64,
         seed: u64,
     ) -> (Array2<f64>, Vec<usize>, RunInfo) {
-        let (k, d) = centroids.dim();
+        let k = centroids.nrows();
         let mut labels = vec![usize::MAX; x.nrows()];
         let mut converged = false;
         let mut n_iter = 0;
@@ -736,13 +765,7 @@ mod tests {
                 converged = true;
                 break;
             }
-            // Update: means (rows summed in order; deterministic).
-            let mut sums = Array2::<f64>::zeros((k, d));
-            let mut counts = vec![0usize; k];
-            for (row, &l) in x.rows().into_iter().zip(&labels) {
-                sums.row_mut(l).scaled_add(1.0, &row);
-                counts[l] += 1;
-            }
+            let (mut sums, mut counts) = cluster_sums(x, &labels, k);
             // Empty clusters: relocate to the points farthest from their centroid (as scikit-learn).
             let empty: Vec<usize> = (0..k).filter(|&j| counts[j] == 0).collect();
             if !empty.is_empty() {
