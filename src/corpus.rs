@@ -178,7 +178,8 @@ fn document(
     })
 }
 
-fn read_text_file(path: &Path) -> Result<String, String> {
+/// Reads and decodes one text file (UTF-8, UTF-16 with a BOM, or refused with the reason).
+pub fn read_text_file(path: &Path) -> Result<String, String> {
     let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
     decode(&bytes)
 }

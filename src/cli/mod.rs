@@ -191,9 +191,7 @@ fn read_text(input: &Path) -> Result<String, Failure> {
             .map_err(|e| Failure(format!("-: {e}")))?;
         corpus::decode(&buf).map_err(|e| Failure(format!("-: {e}")))
     } else {
-        let bytes =
-            std::fs::read(input).map_err(|e| Failure(format!("{}: {e}", input.display())))?;
-        corpus::decode(&bytes).map_err(|e| Failure(format!("{}: {e}", input.display())))
+        corpus::read_text_file(input).map_err(|e| Failure(format!("{}: {e}", input.display())))
     }
 }
 

@@ -106,7 +106,7 @@ impl Model {
 
     /// Cross-checks dimensions a damaged-but-decodable body could get wrong.
     fn check_consistency(&self) -> Result<(), String> {
-        crate::text::Analyzer::new(self.analyzer.clone()).map_err(|e| e.to_string())?;
+        self.analyzer.check().map_err(|e| e.to_string())?;
         let v = self.vectorizer.vocabulary().len();
         if self.vectorizer.idf().len() != v || self.surface.len() != v {
             return Err("vocabulary, idf and surface words differ in length".into());

@@ -54,6 +54,20 @@ impl Default for AnalyzerConfig {
     }
 }
 
+impl AnalyzerConfig {
+    /// The checks [`Analyzer::new`] makes, without building the analyser (a model load uses
+    /// this; the classifier builds the analyser once, later).
+    pub fn check(&self) -> Result<(), AnalyzerError> {
+        if self.min_chars == 0 {
+            return Err(AnalyzerError::ZeroMinChars);
+        }
+        if self.stemmer == StemmerConfig::Tasnif && self.stemmer_version != stem::STEMMER_VERSION {
+            return Err(AnalyzerError::StemmerVersion(self.stemmer_version));
+        }
+        Ok(())
+    }
+}
+
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum AnalyzerError {
     #[error(
@@ -102,13 +116,8 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 impl Analyzer {
     pub fn new(config: AnalyzerConfig) -> Result<Self, AnalyzerError> {
-        if config.min_chars == 0 {
-            return Err(AnalyzerError::ZeroMinChars);
-        }
+        config.check()?;
         if config.stemmer == StemmerConfig::Tasnif {
-            if config.stemmer_version != stem::STEMMER_VERSION {
-                return Err(AnalyzerError::StemmerVersion(config.stemmer_version));
-            }
             stem::preload();
         }
         let stopwords = Stopwords::new(&config.stopwords, &config.normalize);
