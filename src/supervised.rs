@@ -64,6 +64,18 @@ pub enum SupervisedError {
 
 pub type Result<T> = std::result::Result<T, SupervisedError>;
 
+/// Which rows of a source that never uses label `c` take part in class `c`'s one-vs-rest
+/// problem ([`LinearSvcParams::fit_pooled`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Pooling {
+    /// None: such a source says nothing about `c` (unknown is not negative).
+    Exclude,
+    /// Those that a first fit, trained with the source left out as in `Exclude`, scores on the
+    /// negative side for `c` (margin ≤ 0): the reliable negatives of positive-unlabelled
+    /// learning (Liu et al., ICML 2003). The rows that look like `c` stay out.
+    ReliableNegatives,
+}
+
 /// How samples of each class are weighted in the loss (scikit-learn's `class_weight`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
 pub enum ClassWeight {
@@ -148,8 +160,65 @@ impl LinearSvcParams {
 
     /// Trains a model on `x` (one row per document) and `labels` (each `< n_classes`).
     pub fn fit(&self, x: &CsrMatrix, labels: &[usize], n_classes: usize) -> Result<LinearModel> {
+        self.fit_inner(x, labels, None, n_classes)
+    }
+
+    /// Trains on rows pooled from several sources whose label sets differ (`sources[i]` is
+    /// row `i`'s source id). A source that never uses label `c` files its `c` articles under
+    /// other labels (ANT: AlArabiya has no middleEast label and files Yemen and Houthi stories
+    /// under internationalNews), so its rows are not all trustworthy negatives for `c`;
+    /// `pooling` says which of them class `c`'s one-vs-rest problem keeps (see [`Pooling`]).
+    /// With one source, or when every source uses every label, this is
+    /// [`LinearSvcParams::fit`].
+    pub fn fit_pooled(
+        &self,
+        x: &CsrMatrix,
+        labels: &[usize],
+        sources: &[usize],
+        n_classes: usize,
+        pooling: Pooling,
+    ) -> Result<LinearModel> {
+        if sources.len() != labels.len() {
+            return Err(SupervisedError::LengthMismatch {
+                rows: sources.len(),
+                labels: labels.len(),
+            });
+        }
+        self.fit_inner(x, labels, Some((sources, pooling)), n_classes)
+    }
+
+    fn fit_inner(
+        &self,
+        x: &CsrMatrix,
+        labels: &[usize],
+        sources: Option<(&[usize], Pooling)>,
+        n_classes: usize,
+    ) -> Result<LinearModel> {
         let p = self.clone().check()?;
         validate_training(x, labels, n_classes)?;
+        // active[c][i]: row i takes part in class c's problem
+        let mut active: Option<Vec<Vec<bool>>> =
+            sources.and_then(|(s, _)| source_masks(s, labels, n_classes));
+        if let (Some(masks), Some((_, Pooling::ReliableNegatives))) = (active.as_mut(), sources) {
+            let w = p.sample_costs(labels, n_classes)?;
+            let (m, _) = p.fit_raw(x, labels, &w, n_classes, None, Some(masks));
+            let margins = m.decision_function(x)?;
+            for (c, mask) in masks.iter_mut().enumerate() {
+                for (i, a) in mask.iter_mut().enumerate() {
+                    // a left-out row the label's own sources call "not c" is a reliable negative
+                    if !*a && margins[i * n_classes + c] <= 0.0 {
+                        *a = true;
+                    }
+                }
+            }
+        }
+        let active_of = |rows: &[usize]| -> Option<Vec<Vec<bool>>> {
+            active.as_ref().map(|a| {
+                a.iter()
+                    .map(|m| rows.iter().map(|&r| m[r]).collect())
+                    .collect()
+            })
+        };
         let weights = p.sample_costs(labels, n_classes)?;
         let mut temperature = 1.0;
         if p.calibration_holdout > 0.0 {
@@ -159,7 +228,8 @@ impl LinearSvcParams {
                 let xf = x.select_rows(&fit_rows);
                 let yf: Vec<usize> = fit_rows.iter().map(|&r| labels[r]).collect();
                 let wf: Vec<f64> = fit_rows.iter().map(|&r| weights[r]).collect();
-                let (mut m, alphas) = p.fit_raw(&xf, &yf, &wf, n_classes, None);
+                let af = active_of(&fit_rows);
+                let (mut m, alphas) = p.fit_raw(&xf, &yf, &wf, n_classes, None, af.as_deref());
                 let xh = x.select_rows(&held_rows);
                 let yh: Vec<usize> = held_rows.iter().map(|&r| labels[r]).collect();
                 m.fit_temperature(&xh, &yh)?;
@@ -176,12 +246,19 @@ impl LinearSvcParams {
                         full
                     })
                     .collect();
-                let (mut model, _) = p.fit_raw(x, labels, &weights, n_classes, Some(&init));
+                let (mut model, _) = p.fit_raw(
+                    x,
+                    labels,
+                    &weights,
+                    n_classes,
+                    Some(&init),
+                    active.as_deref(),
+                );
                 model.temperature = temperature;
                 return Ok(model);
             }
         }
-        let (mut model, _) = p.fit_raw(x, labels, &weights, n_classes, None);
+        let (mut model, _) = p.fit_raw(x, labels, &weights, n_classes, None, active.as_deref());
         model.temperature = temperature;
         Ok(model)
     }
@@ -227,6 +304,7 @@ impl LinearSvcParams {
         sample_weight: &[f64],
         n_classes: usize,
         init: Option<&[Vec<f64>]>,
+        active: Option<&[Vec<bool>]>,
     ) -> (LinearModel, Vec<Vec<f64>>) {
         let n_features = x.n_cols;
         let sq_norms: Vec<f64> = (0..x.n_rows())
@@ -243,7 +321,8 @@ impl LinearSvcParams {
                     .seed
                     .wrapping_add((c as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
                 let a0 = init.map(|a| a[c].as_slice());
-                dual_cd_l2loss(x, &sq_norms, &y, sample_weight, self, seed, a0)
+                let act = active.map(|a| a[c].as_slice());
+                dual_cd_l2loss(x, &sq_norms, &y, sample_weight, self, seed, a0, act)
             })
             .collect();
         let mut weights = Vec::with_capacity(n_classes * n_features);
@@ -287,6 +366,24 @@ fn validate_training(x: &CsrMatrix, labels: &[usize], n_classes: usize) -> Resul
     Ok(())
 }
 
+/// Per class, which rows take part in its one-vs-rest problem when rows come from several
+/// sources: those of the sources that use the label at least once. A label no row has keeps
+/// every row (it stays a class with negatives only, as in [`LinearSvcParams::fit`]). `None`
+/// when every row takes part in every problem.
+fn source_masks(sources: &[usize], labels: &[usize], n_classes: usize) -> Option<Vec<Vec<bool>>> {
+    let n_sources = sources.iter().max().map_or(0, |&s| s + 1);
+    let mut uses = vec![vec![false; n_classes]; n_sources];
+    let mut used = vec![false; n_classes];
+    for (&s, &l) in sources.iter().zip(labels) {
+        uses[s][l] = true;
+        used[l] = true;
+    }
+    let masks: Vec<Vec<bool>> = (0..n_classes)
+        .map(|c| sources.iter().map(|&s| !used[c] || uses[s][c]).collect())
+        .collect();
+    masks.iter().any(|m| m.iter().any(|&a| !a)).then_some(masks)
+}
+
 /// Deterministic stratified split: `fraction` of each class's rows (at least one when the class
 /// has ≥ 2 rows) go to the second list. Both lists are sorted.
 pub fn stratified_split(
@@ -315,7 +412,9 @@ pub fn stratified_split(
 
 /// Dual coordinate descent for `min_w ½‖w‖² + Σ C_i max(0, 1 − y_i w·x_i)²` (liblinear,
 /// `L2R_L2LOSS_SVC_DUAL`, without shrinking), optionally warm-started from dual variables
-/// `init`. Returns (weights, intercept, epochs run, dual variables).
+/// `init`; rows where `active` is false are left out (their dual variable stays 0). Returns
+/// (weights, intercept, epochs run, dual variables).
+#[allow(clippy::too_many_arguments)]
 fn dual_cd_l2loss(
     x: &CsrMatrix,
     sq_norms: &[f64],
@@ -324,6 +423,7 @@ fn dual_cd_l2loss(
     p: &LinearSvcParams,
     seed: u64,
     init: Option<&[f64]>,
+    active: Option<&[bool]>,
 ) -> (Vec<f64>, f64, usize, Vec<f64>) {
     let n = x.n_rows();
     let bscale = if p.fit_intercept {
@@ -348,7 +448,7 @@ fn dual_cd_l2loss(
             wb += d * bscale;
         }
     }
-    let mut order: Vec<usize> = (0..n).collect();
+    let mut order: Vec<usize> = (0..n).filter(|&i| active.is_none_or(|a| a[i])).collect();
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
     let mut epochs = 0;
     for _ in 0..p.max_iter {
