@@ -3,15 +3,22 @@
 //! `{"macro_f1", "accuracy", "train_seconds", "predict_articles_per_s", "latency_ms_median", ...}`.
 //!
 //! ```text
-//! cargo run --release --example supervised_eval -- [--corpus PATH] [--validate]
-//!     [--c 0.1] [--sublinear true] [--min-df 5] [--max-df 1.0] [--ngram-max 1] [--balanced true]
+//! cargo run --release --example supervised_eval -- [--corpus PATH] [--validate] [--train-only]
+//!     [--c 0.1] [--sublinear true] [--min-df 5] [--max-df 1.0] [--ngram-max 2] [--balanced true]
+//!     [--nb 4] [--pooled reliable|exclude|off]
 //! ```
-//! `--validate` selects hyper-parameters without touching the test outlets: it trains on one
-//! training outlet and scores on the other (both directions; only the labels both outlets have),
-//! for every combination of the comma-separated values given (e.g. `--c 0.05,0.1,0.3`), and
-//! prints one JSON line per setting: the cross-outlet score, and a "confounded" score (each
-//! shared label seen from one outlet only in training, scored on the other) that exposes a model
-//! taking house style for label evidence. `--outlet-ratio 0,5,10` tries dropping outlet-marking
+//! The defaults are those of `SupervisedParams::new` (`--nb 0 --pooled off --ngram-max 1` is
+//! the earlier plain SVM). `--validate` selects hyper-parameters without touching the test
+//! outlets, for every combination of the comma-separated values given (e.g.
+//! `--c 0.05,0.1,0.3`), printing one JSON line per setting with three scores, all inside the
+//! training outlets: "val_macro_f1" (cross-outlet: train on one training outlet, score the
+//! other, both directions, over the labels both have), "mixed_macro_f1" (one outlet whole plus
+//! the earlier 70% by date of the other, scored on that other's later 30%, both ways: the only
+//! folds that score middleEast vs internationalNews, as middleEast is skynews-only), and a
+//! "confounded" score (each shared label seen from one outlet only in training, scored on the
+//! other) that exposes a model taking house style for label evidence. The adopted setting
+//! maximises the mean of the first two. `--train-only` times training on the training outlets
+//! and stops before the test outlets. `--outlet-ratio 0,5,10` tries dropping outlet-marking
 //! terms (see `outlet_mask`); on ANT it moved the confounded score by < 0.003, so it is off.
 //!
 //! "train_seconds" is end to end from raw text: analysis + TF-IDF fit + classifier fit (+ the
@@ -70,6 +77,8 @@ struct Setting {
     /// Source-aware one-vs-rest ([`LinearSvcParams::fit_pooled`]): a class's problem leaves
     /// out the rows of training outlets that never use the label.
     pooled: Pool,
+    /// NBSVM log-count-ratio smoothing (`LinearSvcParams::nb_smoothing`); 0 = off.
+    nb: f64,
 }
 
 #[derive(Clone, Copy, Debug, serde::Serialize)]
@@ -111,6 +120,7 @@ impl Setting {
                 ClassWeight::Uniform
             },
             calibration_holdout: if calibrate { 0.1 } else { 0.0 },
+            nb_smoothing: (self.nb > 0.0).then_some(self.nb),
             ..Default::default()
         }
     }
@@ -334,34 +344,102 @@ fn main() {
         let b: Vec<usize> = (0..tr.len()).filter(|&i| src(tr[i]) == TRAIN[1]).collect();
         // every comma-separated list spans one axis of the grid
         let mut grid = Vec::new();
-        for sub in list::<bool>(&args, "--sublinear", "true") {
-            for min_df in list::<usize>(&args, "--min-df", "5") {
-                for max_df in list::<f64>(&args, "--max-df", "1.0") {
-                    for ngram_max in list::<usize>(&args, "--ngram-max", "1") {
-                        for c in list::<f64>(&args, "--c", "0.1") {
-                            for balanced in list::<bool>(&args, "--balanced", "true") {
-                                for outlet_ratio in list::<f64>(&args, "--outlet-ratio", "0") {
-                                    for pooled in list::<Pool>(&args, "--pooled", "off") {
-                                        grid.push(Setting {
-                                            tfidf: Tfidf {
-                                                sublinear_tf: sub,
-                                                min_df,
-                                                max_df,
-                                                ngram_max,
-                                            },
-                                            c,
-                                            balanced,
-                                            outlet_ratio,
-                                            pooled,
-                                        });
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        let base = Setting {
+            tfidf: Tfidf {
+                sublinear_tf: true,
+                min_df: 5,
+                max_df: 1.0,
+                ngram_max: 2,
+            },
+            c: 0.1,
+            balanced: true,
+            outlet_ratio: 0.0,
+            pooled: Pool::Reliable,
+            nb: 4.0,
+        };
+        let axis = |grid: Vec<Setting>, f: &dyn Fn(&Setting) -> Vec<Setting>| -> Vec<Setting> {
+            grid.iter().flat_map(f).collect()
+        };
+        grid.push(base);
+        grid = axis(grid, &|s| {
+            list::<bool>(&args, "--sublinear", "true")
+                .into_iter()
+                .map(|v| {
+                    let mut s = s.clone();
+                    s.tfidf.sublinear_tf = v;
+                    s
+                })
+                .collect()
+        });
+        grid = axis(grid, &|s| {
+            list::<usize>(&args, "--min-df", "5")
+                .into_iter()
+                .map(|v| {
+                    let mut s = s.clone();
+                    s.tfidf.min_df = v;
+                    s
+                })
+                .collect()
+        });
+        grid = axis(grid, &|s| {
+            list::<f64>(&args, "--max-df", "1.0")
+                .into_iter()
+                .map(|v| {
+                    let mut s = s.clone();
+                    s.tfidf.max_df = v;
+                    s
+                })
+                .collect()
+        });
+        grid = axis(grid, &|s| {
+            list::<usize>(&args, "--ngram-max", "2")
+                .into_iter()
+                .map(|v| {
+                    let mut s = s.clone();
+                    s.tfidf.ngram_max = v;
+                    s
+                })
+                .collect()
+        });
+        grid = axis(grid, &|s| {
+            list::<f64>(&args, "--c", "0.1")
+                .into_iter()
+                .map(|v| Setting { c: v, ..s.clone() })
+                .collect()
+        });
+        grid = axis(grid, &|s| {
+            list::<bool>(&args, "--balanced", "true")
+                .into_iter()
+                .map(|v| Setting {
+                    balanced: v,
+                    ..s.clone()
+                })
+                .collect()
+        });
+        grid = axis(grid, &|s| {
+            list::<f64>(&args, "--outlet-ratio", "0")
+                .into_iter()
+                .map(|v| Setting {
+                    outlet_ratio: v,
+                    ..s.clone()
+                })
+                .collect()
+        });
+        grid = axis(grid, &|s| {
+            list::<Pool>(&args, "--pooled", "reliable")
+                .into_iter()
+                .map(|v| Setting {
+                    pooled: v,
+                    ..s.clone()
+                })
+                .collect()
+        });
+        grid = axis(grid, &|s| {
+            list::<f64>(&args, "--nb", "4")
+                .into_iter()
+                .map(|v| Setting { nb: v, ..s.clone() })
+                .collect()
+        });
         let groups: Vec<usize> = tr.iter().map(|d| usize::from(src(d) == TRAIN[1])).collect();
         // Confounded folds: each shared label is seen from one outlet only in training and scored
         // on the other outlet, so a model that takes house style for label evidence fails.
@@ -444,14 +522,15 @@ fn main() {
             sublinear_tf: arg(&args, "--sublinear", true),
             min_df: arg(&args, "--min-df", 5),
             max_df: arg(&args, "--max-df", 1.0),
-            ngram_max: arg(&args, "--ngram-max", 1),
+            ngram_max: arg(&args, "--ngram-max", 2),
         },
         c: arg(&args, "--c", 0.1),
         balanced: arg(&args, "--balanced", true),
         // validation-only experiment (see `outlet_mask`): it did not help, so the test run
         // never filters
         outlet_ratio: 0.0,
-        pooled: arg(&args, "--pooled", Pool::Off),
+        pooled: arg(&args, "--pooled", Pool::Reliable),
+        nb: arg(&args, "--nb", 4.0),
     };
 
     let train: Vec<&Document> = docs
@@ -489,6 +568,15 @@ fn main() {
     }
     .unwrap();
     let train_seconds = t.elapsed().as_secs_f64();
+    if args.iter().any(|a| a == "--train-only") {
+        // timing a candidate without looking at the test outlets
+        println!(
+            "{}",
+            serde_json::json!({"setting": chosen, "n_features": x.n_cols,
+                "train_seconds": train_seconds, "solver_epochs": model.n_iter})
+        );
+        return;
+    }
 
     let t = Instant::now();
     let te_terms: Vec<Vec<String>> = test.par_iter().map(|d| analyzer.terms(&d.text)).collect();

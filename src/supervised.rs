@@ -46,6 +46,8 @@ pub enum SupervisedError {
     InvalidInterceptScaling(f64),
     #[error("calibration_holdout must be in [0, 0.5], got {0}")]
     InvalidCalibrationHoldout(f64),
+    #[error("nb_smoothing must be finite and > 0, got {0}")]
+    InvalidNbSmoothing(f64),
     #[error("class weights must be finite and > 0, got {0:?}")]
     InvalidClassWeights(Vec<f64>),
     #[error("need at least 2 classes, got {0}")]
@@ -106,6 +108,13 @@ pub struct LinearSvcParams {
     /// Fraction of rows (per class, stratified) held out to fit the softmax temperature;
     /// 0 disables calibration (`T = 1`).
     pub calibration_holdout: f64,
+    /// NBSVM (Wang & Manning, ACL 2012): when set to a smoothing `a > 0`, class `c`'s problem
+    /// sees every feature scaled by its log-count ratio
+    /// `r_j = ln((a + df⁺_j) / ‖a + df⁺‖₁) − ln((a + df⁻_j) / ‖a + df⁻‖₁)` (document frequencies
+    /// among the class's positive and negative rows); the scale is folded into the stored
+    /// weights, so prediction is unchanged. `None`: plain SVM.
+    #[serde(default)]
+    pub nb_smoothing: Option<f64>,
 }
 
 impl Default for LinearSvcParams {
@@ -124,6 +133,7 @@ impl Default for LinearSvcParams {
             intercept_scaling: 1.0,
             seed: 42,
             calibration_holdout: 0.1,
+            nb_smoothing: None,
         }
     }
 }
@@ -149,6 +159,11 @@ impl LinearSvcParams {
             return Err(SupervisedError::InvalidCalibrationHoldout(
                 self.calibration_holdout,
             ));
+        }
+        if let Some(a) = self.nb_smoothing
+            && !(a.is_finite() && a > 0.0)
+        {
+            return Err(SupervisedError::InvalidNbSmoothing(a));
         }
         if let ClassWeight::Explicit(w) = &self.class_weight
             && (w.is_empty() || w.iter().any(|v| !(v.is_finite() && *v > 0.0)))
@@ -200,17 +215,28 @@ impl LinearSvcParams {
         let mut active: Option<Vec<Vec<bool>>> =
             sources.and_then(|(s, _)| source_masks(s, labels, n_classes));
         if let (Some(masks), Some((_, Pooling::ReliableNegatives))) = (active.as_mut(), sources) {
+            // only the classes that leave rows out need the first fit
             let w = p.sample_costs(labels, n_classes)?;
-            let (m, _) = p.fit_raw(x, labels, &w, n_classes, None, Some(masks));
-            let margins = m.decision_function(x)?;
-            for (c, mask) in masks.iter_mut().enumerate() {
-                for (i, a) in mask.iter_mut().enumerate() {
-                    // a left-out row the label's own sources call "not c" is a reliable negative
-                    if !*a && margins[i * n_classes + c] <= 0.0 {
-                        *a = true;
-                    }
+            let sq_norms = row_sq_norms(x);
+            masks.par_iter_mut().enumerate().for_each(|(c, mask)| {
+                if mask.iter().all(|&a| a) {
+                    return;
                 }
-            }
+                let (wc, b, _, _) = p.fit_class(x, &sq_norms, labels, &w, c, None, Some(mask));
+                for (i, a) in mask.iter_mut().enumerate() {
+                    if *a {
+                        continue;
+                    }
+                    let (cols, vals) = x.row(i);
+                    let margin: f64 = b + cols
+                        .iter()
+                        .zip(vals)
+                        .map(|(&j, &v)| wc[j as usize] * v)
+                        .sum::<f64>();
+                    // a left-out row the label's own sources call "not c" is a reliable negative
+                    *a = margin <= 0.0;
+                }
+            });
         }
         let active_of = |rows: &[usize]| -> Option<Vec<Vec<bool>>> {
             active.as_ref().map(|a| {
@@ -296,6 +322,42 @@ impl LinearSvcParams {
         Ok(labels.iter().map(|&l| per_class[l]).collect())
     }
 
+    /// Class `c`'s one-vs-rest problem: (weights, intercept, epochs, dual variables).
+    #[allow(clippy::too_many_arguments)]
+    fn fit_class(
+        &self,
+        x: &CsrMatrix,
+        sq_norms: &[f64],
+        labels: &[usize],
+        sample_weight: &[f64],
+        c: usize,
+        init: Option<&[f64]>,
+        active: Option<&[bool]>,
+    ) -> (Vec<f64>, f64, usize, Vec<f64>) {
+        let y: Vec<f64> = labels
+            .iter()
+            .map(|&l| if l == c { 1.0 } else { -1.0 })
+            .collect();
+        let seed = self
+            .seed
+            .wrapping_add((c as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        match self.nb_smoothing {
+            None => dual_cd_l2loss(x, sq_norms, &y, sample_weight, self, seed, init, active),
+            Some(a) => {
+                let r = log_count_ratio(x, &y, active, a);
+                let mut xs = x.clone();
+                for (v, &j) in xs.data.iter_mut().zip(&xs.indices) {
+                    *v *= r[j as usize];
+                }
+                let sq = row_sq_norms(&xs);
+                let (mut w, b, it, al) =
+                    dual_cd_l2loss(&xs, &sq, &y, sample_weight, self, seed, init, active);
+                w.iter_mut().zip(&r).for_each(|(w, r)| *w *= r);
+                (w, b, it, al)
+            }
+        }
+    }
+
     /// Trains without checks or calibration; classes in parallel.
     fn fit_raw(
         &self,
@@ -307,22 +369,13 @@ impl LinearSvcParams {
         active: Option<&[Vec<bool>]>,
     ) -> (LinearModel, Vec<Vec<f64>>) {
         let n_features = x.n_cols;
-        let sq_norms: Vec<f64> = (0..x.n_rows())
-            .map(|r| x.row(r).1.iter().map(|v| v * v).sum())
-            .collect();
+        let sq_norms = row_sq_norms(x);
         let per_class: Vec<(Vec<f64>, f64, usize, Vec<f64>)> = (0..n_classes)
             .into_par_iter()
             .map(|c| {
-                let y: Vec<f64> = labels
-                    .iter()
-                    .map(|&l| if l == c { 1.0 } else { -1.0 })
-                    .collect();
-                let seed = self
-                    .seed
-                    .wrapping_add((c as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
                 let a0 = init.map(|a| a[c].as_slice());
                 let act = active.map(|a| a[c].as_slice());
-                dual_cd_l2loss(x, &sq_norms, &y, sample_weight, self, seed, a0, act)
+                self.fit_class(x, &sq_norms, labels, sample_weight, c, a0, act)
             })
             .collect();
         let mut weights = Vec::with_capacity(n_classes * n_features);
@@ -364,6 +417,33 @@ fn validate_training(x: &CsrMatrix, labels: &[usize], n_classes: usize) -> Resul
         return Err(SupervisedError::LabelOutOfRange { label, n_classes });
     }
     Ok(())
+}
+
+fn row_sq_norms(x: &CsrMatrix) -> Vec<f64> {
+    (0..x.n_rows())
+        .map(|r| x.row(r).1.iter().map(|v| v * v).sum())
+        .collect()
+}
+
+/// NBSVM's log-count ratio of every column for one binary problem (`y` = ±1), from document
+/// frequencies over the active rows, smoothed by `a`.
+fn log_count_ratio(x: &CsrMatrix, y: &[f64], active: Option<&[bool]>, a: f64) -> Vec<f64> {
+    let mut pos = vec![a; x.n_cols];
+    let mut neg = vec![a; x.n_cols];
+    for (i, &yi) in y.iter().enumerate() {
+        if active.is_some_and(|m| !m[i]) {
+            continue;
+        }
+        let side = if yi > 0.0 { &mut pos } else { &mut neg };
+        for &j in x.row(i).0 {
+            side[j as usize] += 1.0;
+        }
+    }
+    let (sp, sn): (f64, f64) = (pos.iter().sum(), neg.iter().sum());
+    pos.iter()
+        .zip(&neg)
+        .map(|(p, n)| (p / sp).ln() - (n / sn).ln())
+        .collect()
 }
 
 /// Per class, which rows take part in its one-vs-rest problem when rows come from several
@@ -581,7 +661,12 @@ impl LinearModel {
     }
 
     /// Fits the softmax temperature on held-out rows by minimising the mean log-loss
-    /// (golden-section search on `ln T` over `[-7, 7]`). Returns the fitted `T`.
+    /// (golden-section search on `ln T` over `[-7, 7]`) against Platt's smoothed targets: with
+    /// `n` held-out rows the true label's target is `(n + 1) / (n + 2)` and the rest is shared
+    /// by the other labels (Platt 1999, the prior that keeps a few perfectly separated rows
+    /// from driving `T` to 0). Thousands of rows: plain log-loss; a dozen rows (a tiny corpus's
+    /// 10% hold-out) cap the fitted confidence near `(n + 1) / (n + 2)` instead of ≈ 1.
+    /// Returns the fitted `T`.
     pub fn fit_temperature(&mut self, x: &CsrMatrix, labels: &[usize]) -> Result<f64> {
         if x.n_rows() != labels.len() {
             return Err(SupervisedError::LengthMismatch {
@@ -600,6 +685,9 @@ impl LinearModel {
         }
         let k = self.n_classes;
         let margins = self.decision_function(x)?;
+        let n = labels.len() as f64;
+        let q_true = (n + 1.0) / (n + 2.0);
+        let q_other = (1.0 - q_true) / (k - 1).max(1) as f64;
         let nll = |log_t: f64| -> f64 {
             let t = log_t.exp();
             margins
@@ -608,10 +696,16 @@ impl LinearModel {
                 .map(|(m, &y)| {
                     let mx = m.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
                     let lse = m.iter().map(|v| ((v - mx) / t).exp()).sum::<f64>().ln();
-                    lse - (m[y] - mx) / t
+                    // cross-entropy with the smoothed targets (they sum to 1)
+                    let expect: f64 = m
+                        .iter()
+                        .enumerate()
+                        .map(|(j, v)| if j == y { q_true } else { q_other } * (v - mx) / t)
+                        .sum();
+                    lse - expect
                 })
                 .sum::<f64>()
-                / labels.len() as f64
+                / n
         };
         let (mut a, mut b) = (-7.0f64, 7.0f64);
         let g = (5f64.sqrt() - 1.0) / 2.0;
@@ -900,21 +994,148 @@ mod tests {
             assert!((row.iter().sum::<f64>() - 1.0).abs() < 1e-12);
             assert_eq!(argmax(row), pred[r]);
         }
-        // the fitted temperature gives a lower held-out log-loss than T = 1 or T = 100
+        // the fitted temperature gives a lower held-out log-loss (against Platt's smoothed
+        // targets, what the fit minimises) than T = 1, 100 or 0.01
         let (xv, yv) = synthetic(3, 50, 12);
         let mut m2 = m.clone();
         let t = m2.fit_temperature(&xv, &yv).unwrap();
+        let n = yv.len() as f64;
+        let (q_true, q_other) = ((n + 1.0) / (n + 2.0), 0.5 / (n + 2.0));
         let loss = |t: f64| {
             let mm = LinearModel {
                 temperature: t,
                 ..m2.clone()
             };
             let p = mm.predict_proba(&xv).unwrap();
-            p.chunks(3).zip(&yv).map(|(r, &l)| -r[l].ln()).sum::<f64>()
+            p.chunks(3)
+                .zip(&yv)
+                .map(|(r, &l)| {
+                    r.iter()
+                        .enumerate()
+                        .map(|(j, v)| -if j == l { q_true } else { q_other } * v.ln())
+                        .sum::<f64>()
+                })
+                .sum::<f64>()
         };
         assert!(loss(t) <= loss(1.0) + 1e-9);
         assert!(loss(t) <= loss(100.0) + 1e-9);
         assert!(loss(t) <= loss(0.01) + 1e-9);
+    }
+
+    /// A handful of perfectly separated held-out rows used to drive `T` to its bound
+    /// (e^-7) and every probability to ≈ 1; Platt's smoothed targets cap the confidence near
+    /// `(n + 1) / (n + 2)`.
+    #[test]
+    fn temperature_from_few_rows_is_not_overconfident() {
+        let (x, y) = synthetic(3, 40, 31);
+        let mut m = LinearSvcParams {
+            calibration_holdout: 0.0,
+            ..Default::default()
+        }
+        .fit(&x, &y, 3)
+        .unwrap();
+        let (xh, yh) = synthetic(3, 1, 32); // 3 held-out rows, all classified right
+        assert_eq!(m.predict(&xh).unwrap(), yh);
+        let t = m.fit_temperature(&xh, &yh).unwrap();
+        assert!(t > 1e-2, "T = {t}");
+        let p = m.predict_proba(&xh).unwrap();
+        let mean_true: f64 = p.chunks(3).zip(&yh).map(|(r, &l)| r[l]).sum::<f64>() / 3.0;
+        // target (3 + 1) / (3 + 2) = 0.8
+        assert!(
+            (0.7..0.9).contains(&mean_true),
+            "mean p(true) = {mean_true}"
+        );
+        assert!(p.iter().all(|&v| v < 0.99), "{p:?}");
+    }
+
+    /// Two sources: source 1 has no label 2 and files its label-2 rows under label 1 (as
+    /// AlArabiya files Middle East news under internationalNews). Plain one-vs-rest learns
+    /// "label-2 features mean label 1"; pooling should recover label 2.
+    #[test]
+    fn pooled_fit_recovers_a_label_one_source_lacks() {
+        let (x, y) = synthetic(3, 60, 41);
+        let sources: Vec<usize> = (0..y.len()).map(|i| (i / 3) % 2).collect();
+        let y_pooled: Vec<usize> = y
+            .iter()
+            .zip(&sources)
+            .map(|(&l, &s)| if s == 1 && l == 2 { 1 } else { l })
+            .collect();
+        let (xt, yt) = synthetic(3, 40, 42);
+        let p = LinearSvcParams {
+            calibration_holdout: 0.0,
+            ..Default::default()
+        };
+        let recall2 = |m: &LinearModel| {
+            let pr = m.predict(&xt).unwrap();
+            let hit = pr
+                .iter()
+                .zip(&yt)
+                .filter(|(a, b)| **b == 2 && a == b)
+                .count();
+            hit as f64 / yt.iter().filter(|&&l| l == 2).count() as f64
+        };
+        let plain = p.fit(&x, &y_pooled, 3).unwrap();
+        let excl = p
+            .fit_pooled(&x, &y_pooled, &sources, 3, Pooling::Exclude)
+            .unwrap();
+        let reliable = p
+            .fit_pooled(&x, &y_pooled, &sources, 3, Pooling::ReliableNegatives)
+            .unwrap();
+        let (r0, r1, r2) = (recall2(&plain), recall2(&excl), recall2(&reliable));
+        assert!(
+            r1 > r0 && r2 > r0,
+            "plain {r0}, exclude {r1}, reliable {r2}"
+        );
+        // one source, or every source using every label: the same model as `fit`
+        let one = vec![0; y.len()];
+        assert_eq!(
+            p.fit_pooled(&x, &y, &one, 3, Pooling::ReliableNegatives)
+                .unwrap(),
+            p.fit(&x, &y, 3).unwrap()
+        );
+        assert_eq!(
+            p.fit_pooled(&x, &y, &sources, 3, Pooling::Exclude).unwrap(),
+            p.fit(&x, &y, 3).unwrap()
+        );
+        assert!(
+            p.fit_pooled(&x, &y, &one[1..], 3, Pooling::Exclude)
+                .is_err()
+        );
+    }
+
+    /// NBSVM: the log-count ratio is folded into the stored weights, so the model predicts
+    /// through the ordinary path; on data with class-specific features it still learns them.
+    #[test]
+    fn nb_scaled_fit_learns_and_folds_the_ratio() {
+        let (x, y) = synthetic(4, 60, 51);
+        let (xt, yt) = synthetic(4, 40, 52);
+        let m = LinearSvcParams {
+            nb_smoothing: Some(1.0),
+            ..Default::default()
+        }
+        .fit(&x, &y, 4)
+        .unwrap();
+        let pred = m.predict(&xt).unwrap();
+        let acc = pred.iter().zip(&yt).filter(|(a, b)| a == b).count() as f64 / yt.len() as f64;
+        assert!(acc > 0.95, "held-out accuracy {acc}");
+        let r = log_count_ratio(
+            &x,
+            &y.iter()
+                .map(|&l| if l == 0 { 1.0 } else { -1.0 })
+                .collect::<Vec<_>>(),
+            None,
+            1.0,
+        );
+        // class 0's own features (0..8) carry positive ratios, other classes' negative ones
+        assert!(r[..8].iter().all(|&v| v > 0.0) && r[8..32].iter().all(|&v| v < 0.0));
+        assert!(
+            LinearSvcParams {
+                nb_smoothing: Some(-1.0),
+                ..Default::default()
+            }
+            .check()
+            .is_err()
+        );
     }
 
     #[test]
