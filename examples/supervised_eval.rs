@@ -573,7 +573,9 @@ fn main() {
         println!(
             "{}",
             serde_json::json!({"setting": chosen, "n_features": x.n_cols,
-                "train_seconds": train_seconds, "solver_epochs": model.n_iter})
+                "train_seconds": train_seconds, "solver_epochs": model.n_iter,
+                "train_breakdown_s": {"analyse": t_analyse, "tfidf": t_tfidf,
+                                      "fit": train_seconds - t_analyse - t_tfidf}})
         );
         return;
     }

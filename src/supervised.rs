@@ -15,13 +15,19 @@
 //! so a fit is bit-for-bit reproducible for a given seed, whatever the thread count. Classes are
 //! trained in parallel with rayon.
 //!
+//! Two options on top (both on in `SupervisedParams::new`): NBSVM feature scaling
+//! (`nb_smoothing`, Wang & Manning 2012: each class's problem sees features scaled by their
+//! log-count ratio, folded into the stored weights), and [`LinearSvcParams::fit_pooled`] for
+//! corpora pooled from outlets whose label sets differ ([`Pooling`]).
+//!
 //! # Scores and probabilities
 //! [`LinearModel::decision_function`] returns raw margins `W x + b`, one per class.
 //! [`LinearModel::predict_proba`] returns `softmax(margins / T)`. The temperature `T` is fitted
 //! by minimising the log-loss on held-out rows ([`LinearModel::fit_temperature`]); `fit` does this
 //! itself when `calibration_holdout > 0`: it trains once on the rest, fits `T` on the held-out
 //! fraction, then retrains on all rows and keeps `T` (temperature scaling, Guo et al. 2017 —
-//! one parameter, so it cannot change the argmax and cannot overfit a small hold-out). With
+//! one parameter, so it cannot change the argmax; fitted against Platt's smoothed targets so a
+//! small hold-out cannot drive it to 0). With
 //! `calibration_holdout = 0`, `T = 1`: the scores are then a monotone squashing of the margins,
 //! not calibrated probabilities.
 
@@ -342,16 +348,33 @@ impl LinearSvcParams {
             .seed
             .wrapping_add((c as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
         match self.nb_smoothing {
-            None => dual_cd_l2loss(x, sq_norms, &y, sample_weight, self, seed, init, active),
+            None => dual_cd_l2loss(
+                x,
+                &x.data,
+                sq_norms,
+                &y,
+                sample_weight,
+                self,
+                seed,
+                init,
+                active,
+            ),
             Some(a) => {
+                // the scaled values only; the sparsity pattern is shared with `x`
                 let r = log_count_ratio(x, &y, active, a);
-                let mut xs = x.clone();
-                for (v, &j) in xs.data.iter_mut().zip(&xs.indices) {
-                    *v *= r[j as usize];
-                }
-                let sq = row_sq_norms(&xs);
+                let data: Vec<f64> = x
+                    .data
+                    .iter()
+                    .zip(&x.indices)
+                    .map(|(v, &j)| v * r[j as usize])
+                    .collect();
+                let sq: Vec<f64> = x
+                    .indptr
+                    .windows(2)
+                    .map(|w| data[w[0]..w[1]].iter().map(|v| v * v).sum())
+                    .collect();
                 let (mut w, b, it, al) =
-                    dual_cd_l2loss(&xs, &sq, &y, sample_weight, self, seed, init, active);
+                    dual_cd_l2loss(x, &data, &sq, &y, sample_weight, self, seed, init, active);
                 w.iter_mut().zip(&r).for_each(|(w, r)| *w *= r);
                 (w, b, it, al)
             }
@@ -417,6 +440,12 @@ fn validate_training(x: &CsrMatrix, labels: &[usize], n_classes: usize) -> Resul
         return Err(SupervisedError::LabelOutOfRange { label, n_classes });
     }
     Ok(())
+}
+
+/// Row `i` of `x` with its values taken from `data`.
+fn row_of<'a>(x: &'a CsrMatrix, data: &'a [f64], i: usize) -> (&'a [u32], &'a [f64]) {
+    let (a, b) = (x.indptr[i], x.indptr[i + 1]);
+    (&x.indices[a..b], &data[a..b])
 }
 
 fn row_sq_norms(x: &CsrMatrix) -> Vec<f64> {
@@ -493,10 +522,12 @@ pub fn stratified_split(
 /// Dual coordinate descent for `min_w ½‖w‖² + Σ C_i max(0, 1 − y_i w·x_i)²` (liblinear,
 /// `L2R_L2LOSS_SVC_DUAL`, without shrinking), optionally warm-started from dual variables
 /// `init`; rows where `active` is false are left out (their dual variable stays 0). Returns
-/// (weights, intercept, epochs run, dual variables).
+/// (weights, intercept, epochs run, dual variables). Row values are read from `data` (same
+/// layout as `x.data`, e.g. a rescaled copy), the sparsity pattern from `x`.
 #[allow(clippy::too_many_arguments)]
 fn dual_cd_l2loss(
     x: &CsrMatrix,
+    data: &[f64],
     sq_norms: &[f64],
     y: &[f64],
     sample_weight: &[f64],
@@ -520,7 +551,7 @@ fn dual_cd_l2loss(
     let mut alpha = init.map_or_else(|| vec![0.0; n], <[f64]>::to_vec);
     for (i, &a) in alpha.iter().enumerate() {
         if a != 0.0 {
-            let (cols, vals) = x.row(i);
+            let (cols, vals) = row_of(x, data, i);
             let d = a * y[i];
             for (&j, &v) in cols.iter().zip(vals) {
                 w[j as usize] += d * v;
@@ -537,7 +568,7 @@ fn dual_cd_l2loss(
         let mut pg_max = f64::NEG_INFINITY;
         let mut pg_min = f64::INFINITY;
         for &i in &order {
-            let (cols, vals) = x.row(i);
+            let (cols, vals) = row_of(x, data, i);
             let mut dot = wb * bscale;
             for (&j, &v) in cols.iter().zip(vals) {
                 dot += w[j as usize] * v;
