@@ -558,3 +558,69 @@ pub fn train_supervised(
         facts: facts(corpus, corpus_name, params.svc.seed, params_json),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::Document;
+
+    /// Two outlets: "a" uses labels sport, economy, yemen; "b" has no yemen label and files
+    /// its Yemen stories under economy (as AlArabiya files Middle East news under
+    /// internationalNews). With pooling, b's Yemen stories stop counting against "yemen", so
+    /// Yemen words get a higher "yemen" probability than from the plain fit; without sources
+    /// pooling changes nothing.
+    #[test]
+    fn supervised_pooling_uses_document_sources() {
+        let words = [
+            ["مباراة", "ملعب", "لاعب", "هدف", "بطولة"],
+            ["بورصة", "اقتصاد", "تجارة", "نفط", "أسهم"],
+            ["الحوثي", "صنعاء", "اليمن", "عدن", "مأرب"],
+        ];
+        let names = ["sport", "economy", "yemen"];
+        let mut docs = Vec::new();
+        for i in 0..180 {
+            let c = i % 3;
+            let source = if (i / 3) % 2 == 0 { "a" } else { "b" };
+            let label = if source == "b" && c == 2 { 1 } else { c };
+            let text: Vec<&str> = (0..4).map(|j| words[c][(i / 3 + j) % 5]).collect();
+            docs.push(Document {
+                id: format!("{i}"),
+                label: Some(names[label].to_string()),
+                text: format!("{} خبر اليوم", text.join(" ")),
+                source: Some(source.to_string()),
+            });
+        }
+        let corpus = Corpus {
+            docs,
+            skipped: Vec::new(),
+        };
+        let pooled = SupervisedParams::new(1);
+        let plain = SupervisedParams {
+            pooling: None,
+            ..SupervisedParams::new(1)
+        };
+        let p_yemen = |params: &SupervisedParams| {
+            let model = train_supervised(&corpus, "t", params, &Silent).unwrap();
+            let c = crate::classify::Classifier::new(model).unwrap();
+            let r = c.classify("q", "الحوثي صنعاء عدن خبر").unwrap();
+            let p = r.probabilities.unwrap();
+            (r.label, p.iter().find(|(l, _)| l == "yemen").unwrap().1)
+        };
+        let (label, p_pooled) = p_yemen(&pooled);
+        let (_, p_plain) = p_yemen(&plain);
+        assert_eq!(label, "yemen");
+        assert!(p_pooled > p_plain, "pooled {p_pooled} vs plain {p_plain}");
+        // without sources, pooling changes nothing
+        let mut no_sources = corpus.clone();
+        no_sources.docs.iter_mut().for_each(|d| d.source = None);
+        let classifier =
+            |params: &SupervisedParams| match train_supervised(&no_sources, "t", params, &Silent)
+                .unwrap()
+                .kind
+            {
+                ModelKind::Supervised(s) => s.classifier,
+                _ => unreachable!(),
+            };
+        assert_eq!(classifier(&pooled), classifier(&plain));
+    }
+}
