@@ -3,15 +3,22 @@
 //! `{"macro_f1", "accuracy", "train_seconds", "predict_articles_per_s", "latency_ms_median", ...}`.
 //!
 //! ```text
-//! cargo run --release --example supervised_eval -- [--corpus PATH] [--validate]
-//!     [--c 0.1] [--sublinear true] [--min-df 5] [--max-df 1.0] [--ngram-max 1] [--balanced true]
+//! cargo run --release --example supervised_eval -- [--corpus PATH] [--validate] [--train-only]
+//!     [--c 0.1] [--sublinear true] [--min-df 5] [--max-df 1.0] [--ngram-max 2] [--balanced true]
+//!     [--nb 4] [--pooled reliable|exclude|off]
 //! ```
-//! `--validate` selects hyper-parameters without touching the test outlets: it trains on one
-//! training outlet and scores on the other (both directions; only the labels both outlets have),
-//! for every combination of the comma-separated values given (e.g. `--c 0.05,0.1,0.3`), and
-//! prints one JSON line per setting: the cross-outlet score, and a "confounded" score (each
-//! shared label seen from one outlet only in training, scored on the other) that exposes a model
-//! taking house style for label evidence. `--outlet-ratio 0,5,10` tries dropping outlet-marking
+//! The defaults are those of `SupervisedParams::new` (`--nb 0 --pooled off --ngram-max 1` is
+//! the earlier plain SVM). `--validate` selects hyper-parameters without touching the test
+//! outlets, for every combination of the comma-separated values given (e.g.
+//! `--c 0.05,0.1,0.3`), printing one JSON line per setting with three scores, all inside the
+//! training outlets: "val_macro_f1" (cross-outlet: train on one training outlet, score the
+//! other, both directions, over the labels both have), "mixed_macro_f1" (one outlet whole plus
+//! the earlier 70% by date of the other, scored on that other's later 30%, both ways: the only
+//! folds that score middleEast vs internationalNews, as middleEast is skynews-only), and a
+//! "confounded" score (each shared label seen from one outlet only in training, scored on the
+//! other) that exposes a model taking house style for label evidence. The adopted setting
+//! maximises the mean of the first two. `--train-only` times training on the training outlets
+//! and stops before the test outlets. `--outlet-ratio 0,5,10` tries dropping outlet-marking
 //! terms (see `outlet_mask`); on ANT it moved the confounded score by < 0.003, so it is off.
 //!
 //! "train_seconds" is end to end from raw text: analysis + TF-IDF fit + classifier fit (+ the
@@ -26,7 +33,7 @@ use rayon::prelude::*;
 use tasnif::corpus::{Document, JsonlFields, read_jsonl};
 use tasnif::metrics::classification::ClassificationReport;
 use tasnif::sparse::CsrMatrix;
-use tasnif::supervised::{ClassWeight, LinearSvcParams};
+use tasnif::supervised::{ClassWeight, LinearSvcParams, Pooling};
 use tasnif::text::analyzer::{Analyzer, AnalyzerConfig};
 use tasnif::vectorize::{DocFreq, TfidfParams, TfidfVectorizer, ValidTfidfParams};
 
@@ -67,6 +74,40 @@ struct Setting {
     balanced: bool,
     /// See [`outlet_mask`]; 0 = off.
     outlet_ratio: f64,
+    /// Source-aware one-vs-rest ([`LinearSvcParams::fit_pooled`]): a class's problem leaves
+    /// out the rows of training outlets that never use the label.
+    pooled: Pool,
+    /// NBSVM log-count-ratio smoothing (`LinearSvcParams::nb_smoothing`); 0 = off.
+    nb: f64,
+}
+
+#[derive(Clone, Copy, Debug, serde::Serialize)]
+enum Pool {
+    Off,
+    Exclude,
+    Reliable,
+}
+
+impl std::str::FromStr for Pool {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "off" | "false" => Ok(Pool::Off),
+            "exclude" => Ok(Pool::Exclude),
+            "reliable" => Ok(Pool::Reliable),
+            _ => Err(s.to_string()),
+        }
+    }
+}
+
+impl Pool {
+    fn pooling(self) -> Option<Pooling> {
+        match self {
+            Pool::Off => None,
+            Pool::Exclude => Some(Pooling::Exclude),
+            Pool::Reliable => Some(Pooling::ReliableNegatives),
+        }
+    }
 }
 
 impl Setting {
@@ -79,6 +120,7 @@ impl Setting {
                 ClassWeight::Uniform
             },
             calibration_holdout: if calibrate { 0.1 } else { 0.0 },
+            nb_smoothing: (self.nb > 0.0).then_some(self.nb),
             ..Default::default()
         }
     }
@@ -165,7 +207,8 @@ fn apply_mask(x: &CsrMatrix, keep: &[bool]) -> CsrMatrix {
     out
 }
 
-/// Trains on `train` rows and returns macro-F1 on `eval` over the labels both sides have.
+/// Trains on `train` rows and returns macro-F1 on `eval` over the labels both sides have
+/// (predictions restricted to those labels).
 fn evaluate(
     s: &Setting,
     terms: &[Vec<String>],
@@ -188,18 +231,73 @@ fn evaluate(
     let ytr: Vec<usize> = train.iter().map(|&i| y[i]).collect();
     let gtr: Vec<usize> = train.iter().map(|&i| groups[i]).collect();
     let keep = outlet_mask(&x, &ytr, &gtr, s.outlet_ratio);
-    let model = s
-        .svc(false)
-        .fit(&apply_mask(&x, &keep), &ytr, n_classes)
-        .unwrap();
+    let xm = apply_mask(&x, &keep);
+    let model = if let Some(pooling) = s.pooled.pooling() {
+        s.svc(false).fit_pooled(&xm, &ytr, &gtr, n_classes, pooling)
+    } else {
+        s.svc(false).fit(&xm, &ytr, n_classes)
+    }
+    .unwrap();
     let ev_terms: Vec<Vec<String>> = eval.iter().map(|&i| terms[i].clone()).collect();
-    let pred = model
-        .predict(&apply_mask(&v.transform(&ev_terms), &keep))
+    let margins = model
+        .decision_function(&apply_mask(&v.transform(&ev_terms), &keep))
         .unwrap();
+    // Predictions are restricted to the labels the scored rows use: when scoring on one
+    // outlet, a label outside its taxonomy (middleEast on AlArabiya, culture on SkyNews) cannot
+    // be right by that outlet's labels, nor shown wrong. Applied to every setting alike.
+    let pred: Vec<usize> = margins
+        .chunks(n_classes)
+        .map(|m| {
+            *shared
+                .iter()
+                .max_by(|&&a, &&b| m[a].total_cmp(&m[b]).then(b.cmp(&a)))
+                .unwrap()
+        })
+        .collect();
     let yev: Vec<usize> = eval.iter().map(|&i| y[i]).collect();
     let names: Vec<String> = (0..n_classes).map(|c| c.to_string()).collect();
     let r = ClassificationReport::new(&yev, &pred, &names).unwrap();
+    if std::env::var_os("TASNIF_EVAL_VERBOSE").is_some() {
+        let f1: Vec<String> = shared
+            .iter()
+            .map(|&c| format!("{c}:{:.3}", r.per_label[c].f1))
+            .collect();
+        eprintln!("per-label F1 {}", f1.join(" "));
+    }
     shared.iter().map(|&c| r.per_label[c].f1).sum::<f64>() / shared.len() as f64
+}
+
+/// Day of publication (YYYYMMDD) by document id, from the JSONL `date` field (RFC 2822, e.g.
+/// "Fri, 01 Jun 2018 00:04:15 +0400"); 0 when missing or unreadable.
+fn read_dates(path: &str) -> std::collections::HashMap<String, u32> {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let text = std::fs::read_to_string(path).unwrap();
+    text.lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .map(|v| {
+            let id = v["id"]
+                .as_str()
+                .map(String::from)
+                .unwrap_or_else(|| v["id"].to_string());
+            let f: Vec<&str> = v["date"]
+                .as_str()
+                .unwrap_or("")
+                .split_whitespace()
+                .collect();
+            let day = (f.len() >= 4)
+                .then(|| {
+                    let d: u32 = f[1].parse().ok()?;
+                    let m = MONTHS.iter().position(|x| *x == f[2])? as u32 + 1;
+                    let y: u32 = f[3].parse().ok()?;
+                    Some(y * 10000 + m * 100 + d)
+                })
+                .flatten()
+                .unwrap_or(0);
+            (id, day)
+        })
+        .collect()
 }
 
 fn main() {
@@ -246,31 +344,102 @@ fn main() {
         let b: Vec<usize> = (0..tr.len()).filter(|&i| src(tr[i]) == TRAIN[1]).collect();
         // every comma-separated list spans one axis of the grid
         let mut grid = Vec::new();
-        for sub in list::<bool>(&args, "--sublinear", "true") {
-            for min_df in list::<usize>(&args, "--min-df", "5") {
-                for max_df in list::<f64>(&args, "--max-df", "1.0") {
-                    for ngram_max in list::<usize>(&args, "--ngram-max", "1") {
-                        for c in list::<f64>(&args, "--c", "0.1") {
-                            for balanced in list::<bool>(&args, "--balanced", "true") {
-                                for outlet_ratio in list::<f64>(&args, "--outlet-ratio", "0") {
-                                    grid.push(Setting {
-                                        tfidf: Tfidf {
-                                            sublinear_tf: sub,
-                                            min_df,
-                                            max_df,
-                                            ngram_max,
-                                        },
-                                        c,
-                                        balanced,
-                                        outlet_ratio,
-                                    });
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        let base = Setting {
+            tfidf: Tfidf {
+                sublinear_tf: true,
+                min_df: 5,
+                max_df: 1.0,
+                ngram_max: 2,
+            },
+            c: 0.1,
+            balanced: true,
+            outlet_ratio: 0.0,
+            pooled: Pool::Reliable,
+            nb: 4.0,
+        };
+        let axis = |grid: Vec<Setting>, f: &dyn Fn(&Setting) -> Vec<Setting>| -> Vec<Setting> {
+            grid.iter().flat_map(f).collect()
+        };
+        grid.push(base);
+        grid = axis(grid, &|s| {
+            list::<bool>(&args, "--sublinear", "true")
+                .into_iter()
+                .map(|v| {
+                    let mut s = s.clone();
+                    s.tfidf.sublinear_tf = v;
+                    s
+                })
+                .collect()
+        });
+        grid = axis(grid, &|s| {
+            list::<usize>(&args, "--min-df", "5")
+                .into_iter()
+                .map(|v| {
+                    let mut s = s.clone();
+                    s.tfidf.min_df = v;
+                    s
+                })
+                .collect()
+        });
+        grid = axis(grid, &|s| {
+            list::<f64>(&args, "--max-df", "1.0")
+                .into_iter()
+                .map(|v| {
+                    let mut s = s.clone();
+                    s.tfidf.max_df = v;
+                    s
+                })
+                .collect()
+        });
+        grid = axis(grid, &|s| {
+            list::<usize>(&args, "--ngram-max", "2")
+                .into_iter()
+                .map(|v| {
+                    let mut s = s.clone();
+                    s.tfidf.ngram_max = v;
+                    s
+                })
+                .collect()
+        });
+        grid = axis(grid, &|s| {
+            list::<f64>(&args, "--c", "0.1")
+                .into_iter()
+                .map(|v| Setting { c: v, ..s.clone() })
+                .collect()
+        });
+        grid = axis(grid, &|s| {
+            list::<bool>(&args, "--balanced", "true")
+                .into_iter()
+                .map(|v| Setting {
+                    balanced: v,
+                    ..s.clone()
+                })
+                .collect()
+        });
+        grid = axis(grid, &|s| {
+            list::<f64>(&args, "--outlet-ratio", "0")
+                .into_iter()
+                .map(|v| Setting {
+                    outlet_ratio: v,
+                    ..s.clone()
+                })
+                .collect()
+        });
+        grid = axis(grid, &|s| {
+            list::<Pool>(&args, "--pooled", "reliable")
+                .into_iter()
+                .map(|v| Setting {
+                    pooled: v,
+                    ..s.clone()
+                })
+                .collect()
+        });
+        grid = axis(grid, &|s| {
+            list::<f64>(&args, "--nb", "4")
+                .into_iter()
+                .map(|v| Setting { nb: v, ..s.clone() })
+                .collect()
+        });
         let groups: Vec<usize> = tr.iter().map(|d| usize::from(src(d) == TRAIN[1])).collect();
         // Confounded folds: each shared label is seen from one outlet only in training and scored
         // on the other outlet, so a model that takes house style for label evidence fails.
@@ -302,9 +471,31 @@ fn main() {
                 &["sport", "technology"],
             ),
         ];
+        // Mixed folds: one training outlet whole plus the earlier 70% (by date) of the other,
+        // scored on that other outlet's later 30%. Unlike the cross-outlet folds, these see
+        // every label of the scored outlet, middleEast (skynews only) and culture (alarabia
+        // only) included, with the other outlet's differing taxonomy in the training pool.
+        let dates = read_dates(&corpus);
+        let day: Vec<u32> = tr.iter().map(|d| dates[&d.id]).collect();
+        let mixed = |g: usize| -> (Vec<usize>, Vec<usize>) {
+            let mut own: Vec<usize> = (0..tr.len()).filter(|&i| groups[i] == g).collect();
+            own.sort_by_key(|&i| (day[i], i));
+            let cut = own.len() * 7 / 10;
+            let mut train: Vec<usize> = (0..tr.len()).filter(|&i| groups[i] != g).collect();
+            train.extend_from_slice(&own[..cut]);
+            train.sort_unstable();
+            let mut eval = own[cut..].to_vec();
+            eval.sort_unstable();
+            (train, eval)
+        };
+        let mixed_folds = [mixed(0), mixed(1)];
         for s in grid {
             let t = Instant::now();
             let k = labels.len();
+            let mix: Vec<f64> = mixed_folds
+                .iter()
+                .map(|(tr_i, ev_i)| evaluate(&s, &terms, &y, &groups, tr_i, ev_i, k))
+                .collect();
             let f_ab = evaluate(&s, &terms, &y, &groups, &a, &b, k);
             let f_ba = evaluate(&s, &terms, &y, &groups, &b, &a, k);
             let conf: Vec<f64> = folds
@@ -317,6 +508,8 @@ fn main() {
                     "setting": s, "val_macro_f1": (f_ab + f_ba) / 2.0,
                     "skynews_to_alarabia": f_ab, "alarabia_to_skynews": f_ba,
                     "confounded_macro_f1": (conf[0] + conf[1]) / 2.0,
+                    "mixed_macro_f1": (mix[0] + mix[1]) / 2.0,
+                    "mixed_skynews_late": mix[0], "mixed_alarabia_late": mix[1],
                     "seconds": t.elapsed().as_secs_f64(),
                 })
             );
@@ -329,13 +522,15 @@ fn main() {
             sublinear_tf: arg(&args, "--sublinear", true),
             min_df: arg(&args, "--min-df", 5),
             max_df: arg(&args, "--max-df", 1.0),
-            ngram_max: arg(&args, "--ngram-max", 1),
+            ngram_max: arg(&args, "--ngram-max", 2),
         },
         c: arg(&args, "--c", 0.1),
         balanced: arg(&args, "--balanced", true),
         // validation-only experiment (see `outlet_mask`): it did not help, so the test run
         // never filters
         outlet_ratio: 0.0,
+        pooled: arg(&args, "--pooled", Pool::Reliable),
+        nb: arg(&args, "--nb", 4.0),
     };
 
     let train: Vec<&Document> = docs
@@ -360,8 +555,30 @@ fn main() {
     let t_analyse = t.elapsed().as_secs_f64();
     let (vectorizer, x) = fit_tfidf(&chosen.tfidf, &tr_terms);
     let t_tfidf = t.elapsed().as_secs_f64() - t_analyse;
-    let model = chosen.svc(true).fit(&x, &ytr, labels.len()).unwrap();
+    let model = if let Some(pooling) = chosen.pooled.pooling() {
+        let gtr: Vec<usize> = train
+            .iter()
+            .map(|d| usize::from(src(d) == TRAIN[1]))
+            .collect();
+        chosen
+            .svc(true)
+            .fit_pooled(&x, &ytr, &gtr, labels.len(), pooling)
+    } else {
+        chosen.svc(true).fit(&x, &ytr, labels.len())
+    }
+    .unwrap();
     let train_seconds = t.elapsed().as_secs_f64();
+    if args.iter().any(|a| a == "--train-only") {
+        // timing a candidate without looking at the test outlets
+        println!(
+            "{}",
+            serde_json::json!({"setting": chosen, "n_features": x.n_cols,
+                "train_seconds": train_seconds, "solver_epochs": model.n_iter,
+                "train_breakdown_s": {"analyse": t_analyse, "tfidf": t_tfidf,
+                                      "fit": train_seconds - t_analyse - t_tfidf}})
+        );
+        return;
+    }
 
     let t = Instant::now();
     let te_terms: Vec<Vec<String>> = test.par_iter().map(|d| analyzer.terms(&d.text)).collect();
