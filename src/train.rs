@@ -12,7 +12,6 @@ use crate::supervised::{LinearSvcParams, Pooling};
 use crate::text::analyzer::display_form;
 use crate::text::{Analyzer, AnalyzerConfig};
 use crate::vectorize::{DocFreq, FormCounts, TfidfParams, TfidfVectorizer};
-use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
@@ -148,80 +147,20 @@ impl SupervisedParams {
     }
 }
 
-/// Analysed documents: terms per document and, per term, how often each surface word spelt it.
-pub struct Analysed {
-    pub terms: Vec<Vec<String>>,
-    surfaces: FxHashMap<String, FxHashMap<String, u32>>,
-}
-
-type SurfaceCounts = FxHashMap<String, FxHashMap<String, u32>>;
-
-fn merge_surfaces(mut a: SurfaceCounts, b: SurfaceCounts) -> SurfaceCounts {
-    for (term, words) in b {
-        let e = a.entry(term).or_default();
-        for (w, c) in words {
-            *e.entry(w).or_default() += c;
-        }
-    }
-    a
-}
-
-/// Analyses every document in parallel (order preserved).
-pub fn analyze_corpus(analyzer: &Analyzer, texts: &[&str], progress: &dyn Progress) -> Analysed {
-    progress.stage("analysing", texts.len() as u64);
-    let chunk = 64;
-    let parts: Vec<(Vec<Vec<String>>, SurfaceCounts)> = texts
-        .par_chunks(chunk)
-        .map(|block| {
-            let mut surfaces = SurfaceCounts::default();
-            let docs = block
-                .iter()
-                .map(|text| {
-                    let mut terms = Vec::new();
-                    analyzer.for_each_token(text, |t| {
-                        // Look up before inserting: the term and its spelling are almost
-                        // always seen already, so no key is allocated for them.
-                        let words = match surfaces.get_mut(t.term) {
-                            Some(w) => w,
-                            None => surfaces.entry(t.term.to_string()).or_default(),
-                        };
-                        let word = display_form(&text[t.start..t.end]);
-                        match words.get_mut(&word) {
-                            Some(c) => *c += 1,
-                            None => {
-                                words.insert(word, 1);
-                            }
-                        }
-                        terms.push(t.term.to_string());
-                    });
-                    terms
-                })
-                .collect();
-            progress.advance(block.len() as u64);
-            (docs, surfaces)
-        })
-        .collect();
-    progress.finish_stage();
-    let mut terms = Vec::with_capacity(texts.len());
-    let mut surfaces = SurfaceCounts::default();
-    for (d, s) in parts {
-        terms.extend(d);
-        surfaces = merge_surfaces(surfaces, s);
-    }
-    Analysed { terms, surfaces }
-}
-
-/// The most frequent surface word (display form) of each vocabulary column (ties: the shorter,
-/// then the smaller string, so the choice is deterministic).
+/// The most frequent surface word (display form) of each vocabulary term (ties: the shorter,
+/// then the smaller string, so the choice is deterministic); a bigram shows its two words'.
 pub fn surface_words(forms: &FormCounts, vocabulary: &[String]) -> Vec<String> {
-    let mut by_col: Vec<FxHashMap<String, u64>> = vec![FxHashMap::default(); vocabulary.len()];
-    for (form, col, n) in forms.iter() {
-        *by_col[col as usize].entry(display_form(form)).or_default() += n;
+    let mut by_term: FxHashMap<&str, FxHashMap<String, u64>> = FxHashMap::default();
+    for (form, term, n) in forms.iter() {
+        *by_term
+            .entry(term)
+            .or_default()
+            .entry(display_form(form))
+            .or_default() += n;
     }
-    by_col
+    let best: FxHashMap<&str, String> = by_term
         .into_iter()
-        .zip(vocabulary)
-        .map(|(words, term)| {
+        .filter_map(|(term, words)| {
             words
                 .into_iter()
                 .max_by(|a, b| {
@@ -229,32 +168,17 @@ pub fn surface_words(forms: &FormCounts, vocabulary: &[String]) -> Vec<String> {
                         .then_with(|| b.0.len().cmp(&a.0.len()))
                         .then_with(|| b.0.cmp(&a.0))
                 })
-                .map_or_else(|| term.clone(), |(w, _)| w)
+                .map(|(w, _)| (term, w))
+        })
+        .collect();
+    let word = |t: &str| best.get(t).cloned().unwrap_or_else(|| t.to_string());
+    vocabulary
+        .iter()
+        .map(|t| match t.split_once(' ') {
+            Some((a, b)) => format!("{} {}", word(a), word(b)),
+            None => word(t),
         })
         .collect()
-}
-
-impl Analysed {
-    /// The most frequent surface word of each vocabulary term (ties: the shorter, then the
-    /// smaller string, so the choice is deterministic).
-    pub fn surface_words(&self, vocabulary: &[String]) -> Vec<String> {
-        vocabulary
-            .iter()
-            .map(|t| {
-                self.surfaces
-                    .get(t)
-                    .and_then(|m| {
-                        m.iter().max_by(|a, b| {
-                            a.1.cmp(b.1)
-                                .then_with(|| b.0.len().cmp(&a.0.len()))
-                                .then_with(|| b.0.cmp(a.0))
-                        })
-                    })
-                    .map(|(w, _)| w.clone())
-                    .unwrap_or_else(|| t.clone())
-            })
-            .collect()
-    }
 }
 
 fn facts(corpus: &Corpus, corpus_name: &str, seed: u64, params_json: String) -> TrainingFacts {
@@ -546,10 +470,17 @@ pub fn train_supervised(
         .collect();
     let analyzer = Analyzer::new(params.analyzer.clone())?;
     let texts: Vec<&str> = corpus.docs.iter().map(|d| d.text.as_str()).collect();
-    let analysed = analyze_corpus(&analyzer, &texts, progress);
-    progress.stage("vectorising", 1);
-    let (vectorizer, x) =
-        TfidfVectorizer::fit_transform(&params.tfidf.clone().check()?, &analysed.terms)?;
+    progress.stage("analysing and vectorising", 1);
+    let fitted = TfidfVectorizer::fit_transform_texts_detailed(
+        &params.tfidf.clone().check()?,
+        &analyzer,
+        &texts,
+    )?;
+    let (vectorizer, x) = (fitted.vectorizer, fitted.matrix.expect("matrix requested"));
+    let surface = surface_words(
+        fitted.forms.as_ref().expect("raw-text input"),
+        vectorizer.vocabulary(),
+    );
     progress.finish_stage();
     progress.stage("fitting the classifier", 1);
     let svc = params.svc.clone().check()?;
@@ -574,7 +505,6 @@ pub fn train_supervised(
     for &c in &y {
         support[c] += 1;
     }
-    let surface = analysed.surface_words(vectorizer.vocabulary());
     let params_json = serde_json::to_string(params).unwrap_or_default();
     Ok(Model {
         analyzer: params.analyzer.clone(),

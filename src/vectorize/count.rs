@@ -249,22 +249,30 @@ pub(super) struct Counts {
     pub forms: Option<FormCounts>,
 }
 
-/// Every distinct raw word form of a corpus, as the tokeniser cut it.
+/// Every distinct raw word form of a corpus, as the tokeniser cut it, with the unigram term
+/// the analyser made of it.
 pub struct FormCounts {
     pub(super) table: WordTable,
-    /// The form's term id while counting; its vocabulary column once the fit is done.
+    /// The form's unigram term id in `unigrams`, or [`NONE`] when the analyser drops it.
     pub(super) term: Vec<u32>,
     pub(super) count: Vec<u64>,
+    /// Filled in when the fit is done (the counting pass still needs the table).
+    pub(super) unigrams: WordTable,
 }
 
 impl FormCounts {
-    /// (form, vocabulary column, occurrences) of every form whose term is in the vocabulary.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, u32, u64)> + '_ {
+    /// (form, its unigram term, occurrences) of every form the analyser keeps. The term may
+    /// be outside the vocabulary (pruned by `min_df`, or only part of kept bigrams).
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str, u64)> + '_ {
         (0..self.table.len() as u32)
             .filter(|&id| self.term[id as usize] != NONE)
             .map(|id| {
                 let i = id as usize;
-                (self.table.get(id), self.term[i], self.count[i])
+                (
+                    self.table.get(id),
+                    self.unigrams.get(self.term[i]),
+                    self.count[i],
+                )
             })
     }
 }
@@ -391,6 +399,7 @@ pub(super) fn count(src: &dyn TermSource, ngram_range: (usize, usize)) -> Counts
             table: forms,
             term: form_term,
             count: form_count,
+            unigrams: WordTable::default(),
         }),
     }
 }

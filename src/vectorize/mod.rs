@@ -306,7 +306,7 @@ impl TfidfVectorizer {
         if n == 0 {
             return Err(VectorizeError::NoDocuments);
         }
-        let counts = count::count(src, p.ngram_range);
+        let mut counts = count::count(src, p.ngram_range);
         let name = |g: u32| -> std::borrow::Cow<'_, str> {
             let n_uni = counts.unigrams.len();
             if (g as usize) < n_uni {
@@ -361,13 +361,8 @@ impl TfidfVectorizer {
         }
         let vocabulary: Vec<String> = kept.into_iter().map(|(_, t)| t.into_owned()).collect();
         let v = Self::from_parts(p, vocabulary, idf);
-        let forms = counts.forms.map(|mut f| {
-            // Form → column (NONE when the form's term is dropped or not in the vocabulary).
-            for t in &mut f.term {
-                if *t != NONE {
-                    *t = term_col[*t as usize];
-                }
-            }
+        let forms = counts.forms.take().map(|mut f| {
+            f.unigrams = std::mem::take(&mut counts.unigrams);
             f
         });
         if !want.matrix {
