@@ -552,3 +552,25 @@ pub fn train_supervised(
         facts: facts(corpus, corpus_name, params.svc.seed, params_json),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kmeans_runs_grow_on_small_corpora_within_the_budget() {
+        // data/ (111 docs): the cap; the ANT balanced sample: 120,000 / 5,981 = 20; full ANT:
+        // the budget allows 4, so the floor of 10 applies.
+        assert_eq!(kmeans_runs(111, 10), KMEANS_MAX_RUNS);
+        assert_eq!(kmeans_runs(5_981, 10), 20);
+        assert_eq!(kmeans_runs(28_933, 10), 10);
+        // n_runs is a floor, never lowered.
+        assert_eq!(kmeans_runs(111, 300), 300);
+        assert_eq!(kmeans_runs(0, 10), KMEANS_MAX_RUNS);
+        for n in [1usize, 50, 1_200, 12_000, 12_001, 1_000_000] {
+            let r = kmeans_runs(n, 10);
+            assert!((10..=KMEANS_MAX_RUNS).contains(&r), "{n}: {r}");
+            assert!(r == 10 || r * n <= KMEANS_RESTART_BUDGET, "{n}: {r}");
+        }
+    }
+}
