@@ -7,7 +7,8 @@
 //!     --corpus ../shared/corpora/ant-multisource/ant-multisource.jsonl --per-label 1000 --k 6
 //! ```
 //! Pipeline: read → analyse (default `Analyzer`) → TF-IDF (defaults unless flags say otherwise)
-//! → randomized SVD (`--dims`) → L2 row normalisation (unless `--no-renorm`) → k-means.
+//! → randomized SVD (`--dims`) → L2 row normalisation (unless `--no-renorm`) → k-means
+//! (`--n-runs`; default as `tasnif train`).
 //! The balanced sample (`--per-label N`) is the first N documents of every label in file order.
 
 use std::collections::HashMap;
@@ -44,8 +45,9 @@ struct Args {
     /// lloyd, linfa or both.
     #[arg(long, default_value = "lloyd")]
     algorithm: String,
-    #[arg(long, default_value_t = 10)]
-    n_runs: usize,
+    /// k-means runs (default: as `tasnif train`, `train::kmeans_runs(n_docs, 10)`).
+    #[arg(long)]
+    n_runs: Option<usize>,
     #[arg(long, default_value_t = 42)]
     seed: u64,
     /// TF-IDF min_df (count).
@@ -56,6 +58,10 @@ struct Args {
     max_df: f64,
     #[arg(long)]
     sublinear_tf: bool,
+    /// Experiment (not in the library: measured no gain, see README "Topics"): drop every line
+    /// shared verbatim (same words) by at least this many documents before analysis; 0 = off.
+    #[arg(long, default_value_t = 0)]
+    shared_lines: usize,
     /// Also write the documents used (`{"label","text"}` per line) for the Python peer.
     #[arg(long)]
     dump_docs: Option<PathBuf>,
@@ -81,6 +87,46 @@ fn write_npy(path: &std::path::Path, a: &ndarray::Array2<f64>) -> std::io::Resul
         out.extend_from_slice(&v.to_le_bytes());
     }
     std::fs::write(path, out)
+}
+
+/// The words of a line (letters and digits), space-joined.
+fn line_key(line: &str) -> String {
+    line.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Cross-document boilerplate removal: lines occurring in at least `min_docs` documents go.
+fn drop_shared_lines(texts: &[&str], min_docs: usize) -> Vec<String> {
+    if min_docs < 2 {
+        return texts.iter().map(|t| t.to_string()).collect();
+    }
+    let mut df: HashMap<String, usize> = HashMap::new();
+    for text in texts {
+        let keys: std::collections::HashSet<String> = text
+            .lines()
+            .map(line_key)
+            .filter(|k| !k.is_empty())
+            .collect();
+        for k in keys {
+            *df.entry(k).or_default() += 1;
+        }
+    }
+    texts
+        .iter()
+        .map(|text| {
+            let kept: Vec<&str> = text
+                .lines()
+                .filter(|l| df.get(&line_key(l)).is_none_or(|&n| n < min_docs))
+                .collect();
+            if kept.is_empty() {
+                text.to_string()
+            } else {
+                kept.join("\n")
+            }
+        })
+        .collect()
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -112,7 +158,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let t = Instant::now();
     let analyzer = Analyzer::new(AnalyzerConfig::default())?;
-    let terms: Vec<Vec<String>> = docs.par_iter().map(|d| analyzer.terms(&d.text)).collect();
+    let texts: Vec<&str> = docs.iter().map(|d| d.text.as_str()).collect();
+    let texts = drop_shared_lines(&texts, a.shared_lines);
+    let terms: Vec<Vec<String>> = texts.par_iter().map(|t| analyzer.terms(t)).collect();
     let t_analyze = t.elapsed().as_secs_f64();
 
     let t = Instant::now();
@@ -153,11 +201,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "both" => vec![ClusterAlgorithm::Lloyd, ClusterAlgorithm::Linfa],
         other => return Err(format!("unknown algorithm {other}").into()),
     };
+    let n_runs = a
+        .n_runs
+        .unwrap_or_else(|| tasnif::train::kmeans_runs(docs.len(), 10));
     let t_before_kmeans = t0.elapsed().as_secs_f64();
     for alg in algs {
         let t = Instant::now();
         let fit = KMeansParams {
-            n_runs: a.n_runs,
+            n_runs,
             seed: a.seed,
             algorithm: alg,
             ..KMeansParams::new(a.k)
@@ -177,7 +228,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "dims": dims,
             "renorm": !a.no_renorm,
             "algorithm": format!("{alg:?}"),
-            "n_runs": a.n_runs,
+            "n_runs": n_runs,
             "nmi": nmi(&truth, &fit.labels),
             "ari": ari(&truth, &fit.labels),
             "purity": purity(&truth, &fit.labels),

@@ -17,6 +17,7 @@ Normalizer → KMeans(k, n_init=10), random_state 42. It is run twice on the sma
 TfidfVectorizer defaults (the baseline the project quotes) and with tasnif's TF-IDF settings
 (sublinear_tf, min_df=2, max_df=0.5), so the k-means/LSA stages are compared like for like.
 Each side runs in its own process under /usr/bin/time -v for wall time and peak RSS.
+`--seed S` (repeatable) sets both sides' random seed; with several, mean and min NMI are printed.
 """
 
 import argparse
@@ -105,7 +106,7 @@ def make_analyzer():
     return analyze
 
 
-def sk_worker(docs_path, k, tfidf):
+def sk_worker(docs_path, k, tfidf, seed=42):
     import numpy as np
     from sklearn.cluster import KMeans
     from sklearn.decomposition import TruncatedSVD
@@ -122,10 +123,10 @@ def sk_worker(docs_path, k, tfidf):
     vec = TfidfVectorizer(analyzer=make_analyzer(), **kw)
     x = vec.fit_transform(texts)
     t1 = time.perf_counter()
-    lsa = make_pipeline(TruncatedSVD(100, random_state=42), Normalizer(copy=False))
+    lsa = make_pipeline(TruncatedSVD(100, random_state=seed), Normalizer(copy=False))
     z = lsa.fit_transform(x)
     t2 = time.perf_counter()
-    km = KMeans(k, n_init=10, random_state=42).fit(z)
+    km = KMeans(k, n_init=10, random_state=seed).fit(z)
     t3 = time.perf_counter()
     print(json.dumps(dict(
         tool="scikit-learn", tfidf=tfidf, n_docs=len(docs), n_terms=x.shape[1], nnz=int(x.nnz),
@@ -138,40 +139,50 @@ def sk_worker(docs_path, k, tfidf):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--suite", action="append", choices=sorted(SUITES))
-    ap.add_argument("--sk-worker", nargs=3, metavar=("DOCS", "K", "TFIDF"), help=argparse.SUPPRESS)
+    ap.add_argument("--seed", action="append", type=int,
+                    help="random seed of both sides (repeat it for several seeds; default 42)")
+    ap.add_argument("--sk-worker", nargs=4, metavar=("DOCS", "K", "TFIDF", "SEED"), help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.sk_worker:
-        sk_worker(a.sk_worker[0], int(a.sk_worker[1]), a.sk_worker[2])
+        sk_worker(a.sk_worker[0], int(a.sk_worker[1]), a.sk_worker[2], int(a.sk_worker[3]))
         return
+    seeds = a.seed or [42]
     py = venv_python()
     subprocess.run(["cargo", "build", "--release", "--quiet", "--example", "cluster_eval"],
                    cwd=ROOT, check=True)
     exe = os.path.join(ROOT, "target", "release", "examples", "cluster_eval")
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        for name in a.suite or ["data", "ant-sample", "ant-full"]:
+        for name, seed in [(n, sd) for n in a.suite or ["data", "ant-sample", "ant-full"]
+                           for sd in seeds]:
             s = SUITES[name]
             docs = os.path.join(tmp, f"{name}.jsonl")
             cmd = [exe, "--corpus", s["corpus"], "--k", str(s["k"]), "--per-label",
-                   str(s["per_label"]), "--dump-docs", docs] + TASNIF_FLAGS
+                   str(s["per_label"]), "--seed", str(seed), "--dump-docs", docs] + TASNIF_FLAGS
             out, wall, rss = timed(cmd)
             r = json.loads(out.splitlines()[-1])
             ts = r["time_s"]
             stages = (f"read+analyse+tfidf {ts['read'] + ts['analyze'] + ts['tfidf']:.2f}, "
                       f"svd {ts['svd']:.2f}, kmeans {ts['kmeans']:.2f}")
-            rows.append((name, "tasnif", r["n_docs"], r["nmi"], r["ari"], ts["total"], wall, rss, stages))
+            rows.append((name, seed, "tasnif", r["n_docs"], r["nmi"], r["ari"], ts["total"], wall, rss, stages))
             variants = ["default"] if name == "ant-full" else ["default", "tasnif"]
             for v in variants:
-                out, wall, rss = timed([py, os.path.abspath(__file__), "--sk-worker", docs, str(s["k"]), v])
+                out, wall, rss = timed([py, os.path.abspath(__file__), "--sk-worker", docs, str(s["k"]), v,
+                                        str(seed)])
                 r = json.loads(out.splitlines()[-1])
                 ts = r["time_s"]
                 stages = (f"read+analyse+tfidf {ts['read_analyze_tfidf']:.2f}, "
                           f"svd {ts['svd']:.2f}, kmeans {ts['kmeans']:.2f}")
-                rows.append((name, f"sklearn tfidf={v}", r["n_docs"], r["nmi"], r["ari"],
+                rows.append((name, seed, f"sklearn tfidf={v}", r["n_docs"], r["nmi"], r["ari"],
                              ts["total"], wall, rss, stages))
-    print(f"{'suite':<11} {'tool':<22} {'docs':>6} {'NMI':>6} {'ARI':>6} {'pipeline s':>10} {'process s':>9} {'peak MB':>8}  stages (s)")
-    for name, tool, n, nmi, ari, t, wall, rss, stages in rows:
-        print(f"{name:<11} {tool:<22} {n:>6} {nmi:>6.3f} {ari:>6.3f} {t:>10.2f} {wall:>9.2f} {rss:>8.0f}  {stages}")
+    print(f"{'suite':<11} {'seed':>4} {'tool':<22} {'docs':>6} {'NMI':>6} {'ARI':>6} {'pipeline s':>10} {'process s':>9} {'peak MB':>8}  stages (s)")
+    for name, seed, tool, n, nmi, ari, t, wall, rss, stages in rows:
+        print(f"{name:<11} {seed:>4} {tool:<22} {n:>6} {nmi:>6.3f} {ari:>6.3f} {t:>10.2f} {wall:>9.2f} {rss:>8.0f}  {stages}")
+    if len(seeds) > 1:
+        print(f"over seeds {seeds}: mean / min NMI")
+        for key in dict.fromkeys((r[0], r[2]) for r in rows):
+            v = [r[4] for r in rows if (r[0], r[2]) == key]
+            print(f"  {key[0]:<11} {key[1]:<22} {sum(v) / len(v):.3f} / {min(v):.3f}")
     print(f"load average during run: {os.getloadavg()} on {os.cpu_count()} cores")
 
 
