@@ -120,7 +120,7 @@ impl Svd {
         let k = p.n_components;
         let l = (k + p.n_oversamples).min(max);
         let (xp, order) = permute_columns(x);
-        let xt = transpose(&xp);
+        let parts = TermParts::new(&xp, rayon::current_num_threads() * 2);
 
         // Gaussian test matrix, drawn row by row (n × l) from one seeded stream.
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(p.seed);
@@ -139,14 +139,15 @@ impl Svd {
         drop(omega);
         for _ in 0..p.n_iter {
             orthonormalize(&mut q, 1);
-            let mut z = spmm_f32(&xt, &to_f32(&q), l); // n × l
+            let mut z = spmm_t(&xp, &parts, &to_f32(&q), l); // n × l
             orthonormalize(&mut z, 1);
             q = spmm_f32(&xp, &to_f32(&z), l);
         }
         orthonormalize(&mut q, 2);
 
         // Bᵀ = Xᵀ·Q (n × l); B·Bᵀ = (Bᵀ)ᵀ·Bᵀ = W Λ Wᵀ.
-        let bt = spmm(&xt, q.view());
+        let q = q.as_standard_layout();
+        let bt = spmm_t(&xp, &parts, q.as_slice().expect("standard layout"), l);
         let g = gram(bt.view());
         let (evals, evecs) = jacobi_eigen(g);
         let btw = par_matmul_small(bt.view(), evecs.view()); // n × l, column i = Bᵀ w_i
@@ -244,7 +245,9 @@ fn gaussians<R: Rng>(rng: &mut R, len: usize) -> Vec<f64> {
     out
 }
 
-/// CSR of the transpose (CSC of `x`), column indices increasing within each row.
+/// CSR of the transpose (CSC of `x`), column indices increasing within each row: the
+/// reference [`spmm_t`] is tested against.
+#[cfg(test)]
 pub(crate) fn transpose(x: &CsrMatrix) -> CsrMatrix {
     let n = x.n_cols;
     let mut counts = vec![0usize; n + 1];
@@ -322,6 +325,94 @@ fn permute_columns(x: &CsrMatrix) -> (CsrMatrix, Vec<u32>) {
         n_cols: n,
     };
     (xp, order)
+}
+
+/// A float type the sparse products run in.
+trait Real: Copy + Default + Send + Sync + std::ops::AddAssign + std::ops::Mul<Output = Self> {
+    fn of(v: f64) -> Self;
+    fn to_f64(self) -> f64;
+}
+
+impl Real for f32 {
+    fn of(v: f64) -> Self {
+        v as f32
+    }
+    fn to_f64(self) -> f64 {
+        f64::from(self)
+    }
+}
+
+impl Real for f64 {
+    fn of(v: f64) -> Self {
+        v
+    }
+    fn to_f64(self) -> f64 {
+        self
+    }
+}
+
+/// Column ranges of a CSR matrix with about equal numbers of non-zeros, for [`spmm_t`].
+struct TermParts(Vec<std::ops::Range<usize>>);
+
+impl TermParts {
+    fn new(x: &CsrMatrix, parts: usize) -> TermParts {
+        let mut nnz = vec![0usize; x.n_cols];
+        for &j in &x.indices {
+            nnz[j as usize] += 1;
+        }
+        let per = x.nnz().div_ceil(parts.max(1)).max(1);
+        let (mut out, mut start, mut acc) = (Vec::new(), 0, 0);
+        for (j, &c) in nnz.iter().enumerate() {
+            acc += c;
+            if acc >= per {
+                out.push(start..j + 1);
+                (start, acc) = (j + 1, 0);
+            }
+        }
+        if start < x.n_cols || out.is_empty() {
+            out.push(start..x.n_cols);
+        }
+        TermParts(out)
+    }
+}
+
+/// `xᵀ · q` (n_cols × l) without forming `xᵀ`: each task owns a range of output rows (terms)
+/// and walks the rows of `x` (documents) in order, adding `v · q[doc]` into its terms' rows.
+/// The sum for every output entry runs over documents in increasing order, exactly as a
+/// product with the transposed CSR would, so results are identical to it; but `q` is read
+/// row after row and the writes land on frequent terms, which share cache lines (columns are
+/// ordered by frequency), instead of gathering `q` rows at random. Full ANT, one product:
+/// B = Qᵀ·X (f64) went from 350 to 240 ms; the f32 products in the loop stayed ~80–150 ms.
+fn spmm_t<T: Real>(x: &CsrMatrix, parts: &TermParts, q: &[T], l: usize) -> Array2<f64> {
+    assert_eq!(x.n_rows() * l, q.len());
+    let n = x.n_cols;
+    let mut out = vec![T::default(); n * l];
+    let mut slices = Vec::with_capacity(parts.0.len());
+    let mut rest = &mut out[..];
+    for r in &parts.0 {
+        let (a, b) = std::mem::take(&mut rest).split_at_mut(r.len() * l);
+        slices.push((r.clone(), a));
+        rest = b;
+    }
+    slices.into_par_iter().for_each(|(r, o)| {
+        let (lo, hi) = (r.start as u32, r.end as u32);
+        for i in 0..x.n_rows() {
+            let (c, v) = x.row(i);
+            let qi = &q[i * l..(i + 1) * l];
+            for (&j, &val) in c.iter().zip(v) {
+                if j < lo || j >= hi {
+                    continue;
+                }
+                let at = (j - lo) as usize * l;
+                let val = T::of(val);
+                for (o, &qv) in o[at..at + l].iter_mut().zip(qi) {
+                    *o += val * qv;
+                }
+            }
+        }
+    });
+    let out: Vec<f64> = out.into_par_iter().map(T::to_f64).collect();
+    Array2::from_shape_vec((n, l), out).expect("shape")
 }
 
 /// [`spmm`] in f32 with dense arguments in row-major slices: `x · b`, b is `x.n_cols × l`;
@@ -586,6 +677,20 @@ mod tests {
             for (x, y) in back.iter().zip(a.iter()) {
                 assert!((x - y).abs() < 1e-9);
             }
+        }
+    }
+
+    #[test]
+    fn transposed_product_equals_product_with_the_transpose() {
+        let x = synthetic(300, 90, 7);
+        let l = 7;
+        let q: Vec<f64> = (0..300 * l)
+            .map(|i| ((i * 37) % 101) as f64 / 50.0 - 1.0)
+            .collect();
+        for parts in [1, 3, 8] {
+            let got = spmm_t(&x, &TermParts::new(&x, parts), &q, l);
+            let qa = Array2::from_shape_vec((300, l), q.clone()).unwrap();
+            assert_eq!(got, spmm(&transpose(&x), qa.view()), "{parts} parts");
         }
     }
 
