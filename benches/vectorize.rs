@@ -3,8 +3,9 @@
 //!
 //!     cargo bench --bench vectorize
 //!
-//! Each pass uses a fresh analyser, so the per-thread term cache starts empty (the cost a user
-//! pays on a new corpus). Throughput is bytes of article text (title + text) per second.
+//! Nothing carries over between passes: the vectoriser analyses each distinct word form of the
+//! corpus once per fit (the cost a user pays on a new corpus). Throughput is bytes of article
+//! text (title + text) per second.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
