@@ -54,6 +54,8 @@ pub enum SupervisedError {
     InvalidCalibrationHoldout(f64),
     #[error("nb_smoothing must be finite and > 0, got {0}")]
     InvalidNbSmoothing(f64),
+    #[error("nb_interpolation must be in (0, 1], got {0}")]
+    InvalidNbInterpolation(f64),
     #[error("class weights must be finite and > 0, got {0:?}")]
     InvalidClassWeights(Vec<f64>),
     #[error("need at least 2 classes, got {0}")]
@@ -121,6 +123,24 @@ pub struct LinearSvcParams {
     /// weights, so prediction is unchanged. `None`: plain SVM.
     #[serde(default)]
     pub nb_smoothing: Option<f64>,
+    /// The per-row loss of each one-vs-rest problem (liblinear's `L2R_L2LOSS_SVC_DUAL` or
+    /// `L2R_L1LOSS_SVC_DUAL`); older parameter files without it mean squared hinge.
+    #[serde(default)]
+    pub loss: Loss,
+    /// NBSVM interpolation (Wang & Manning's β, with `nb_smoothing` only): class `c`'s
+    /// weights in the scaled space become `(1 − β)·w̄ + β·w` with `w̄ = ‖w‖₁ / n_features`,
+    /// which adds a multiple of the naive-Bayes score `r·x` to the SVM's. `None` = β 1.
+    #[serde(default)]
+    pub nb_interpolation: Option<f64>,
+}
+
+/// The SVM's per-row loss, `m = y w·x`: squared hinge `max(0, 1 − m)²` (scikit-learn's
+/// `LinearSVC` default) or hinge `max(0, 1 − m)`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Loss {
+    #[default]
+    SquaredHinge,
+    Hinge,
 }
 
 impl Default for LinearSvcParams {
@@ -145,6 +165,8 @@ impl Default for LinearSvcParams {
             seed: 42,
             calibration_holdout: 0.1,
             nb_smoothing: None,
+            loss: Loss::SquaredHinge,
+            nb_interpolation: None,
         }
     }
 }
@@ -175,6 +197,11 @@ impl LinearSvcParams {
             && !(a.is_finite() && a > 0.0)
         {
             return Err(SupervisedError::InvalidNbSmoothing(a));
+        }
+        if let Some(b) = self.nb_interpolation
+            && !(b > 0.0 && b <= 1.0)
+        {
+            return Err(SupervisedError::InvalidNbInterpolation(b));
         }
         if let ClassWeight::Explicit(w) = &self.class_weight
             && (w.is_empty() || w.iter().any(|v| !(v.is_finite() && *v > 0.0)))
@@ -380,6 +407,11 @@ impl LinearSvcParams {
                     .collect();
                 let (mut w, b, it, al) =
                     dual_cd_l2loss(x, &data, &sq, &y, sample_weight, self, seed, init, active);
+                if let Some(beta) = self.nb_interpolation {
+                    let mean_abs = w.iter().map(|v| v.abs()).sum::<f64>() / w.len().max(1) as f64;
+                    w.iter_mut()
+                        .for_each(|v| *v = (1.0 - beta) * mean_abs + beta * *v);
+                }
                 w.iter_mut().zip(&r).for_each(|(w, r)| *w *= r);
                 (w, b, it, al)
             }
@@ -525,7 +557,9 @@ pub fn stratified_split(
 }
 
 /// Dual coordinate descent for `min_w ½‖w‖² + Σ C_i max(0, 1 − y_i w·x_i)²` (liblinear,
-/// `L2R_L2LOSS_SVC_DUAL`, without shrinking), optionally warm-started from dual variables
+/// `L2R_L2LOSS_SVC_DUAL`, without shrinking), or with `p.loss` = [`Loss::Hinge`] for
+/// `min_w ½‖w‖² + Σ C_i max(0, 1 − y_i w·x_i)` (`L2R_L1LOSS_SVC_DUAL`: no diagonal term, each
+/// dual variable boxed in `[0, C_i]`), optionally warm-started from dual variables
 /// `init`; rows where `active` is false are left out (their dual variable stays 0). Returns
 /// (weights, intercept, epochs run, dual variables). Row values are read from `data` (same
 /// layout as `x.data`, e.g. a rescaled copy), the sparsity pattern from `x`.
@@ -547,13 +581,28 @@ fn dual_cd_l2loss(
     } else {
         0.0
     };
-    let diag: Vec<f64> = sample_weight.iter().map(|&s| 0.5 / (p.c * s)).collect();
+    let hinge = p.loss == Loss::Hinge;
+    let (diag, upper): (Vec<f64>, Vec<f64>) = sample_weight
+        .iter()
+        .map(|&s| {
+            if hinge {
+                (0.0, p.c * s)
+            } else {
+                (0.5 / (p.c * s), f64::INFINITY)
+            }
+        })
+        .unzip();
     let qd: Vec<f64> = (0..n)
         .map(|i| sq_norms[i] + bscale * bscale + diag[i])
         .collect();
     let mut w = vec![0.0; x.n_cols];
     let mut wb = 0.0; // weight of the constant feature
     let mut alpha = init.map_or_else(|| vec![0.0; n], <[f64]>::to_vec);
+    // a warm start from another loss's solution may lie outside the box
+    alpha
+        .iter_mut()
+        .zip(&upper)
+        .for_each(|(a, &u)| *a = a.min(u));
     for (i, &a) in alpha.iter().enumerate() {
         if a != 0.0 {
             let (cols, vals) = row_of(x, data, i);
@@ -579,12 +628,18 @@ fn dual_cd_l2loss(
                 dot += w[j as usize] * v;
             }
             let g = y[i] * dot - 1.0 + diag[i] * alpha[i];
-            let pg = if alpha[i] == 0.0 { g.min(0.0) } else { g };
+            let pg = if alpha[i] == 0.0 {
+                g.min(0.0)
+            } else if alpha[i] >= upper[i] {
+                g.max(0.0)
+            } else {
+                g
+            };
             pg_max = pg_max.max(pg);
             pg_min = pg_min.min(pg);
-            if pg.abs() > 1e-12 {
+            if pg.abs() > 1e-12 && qd[i] > 0.0 {
                 let old = alpha[i];
-                alpha[i] = (old - g / qd[i]).max(0.0);
+                alpha[i] = (old - g / qd[i]).clamp(0.0, upper[i]);
                 let d = (alpha[i] - old) * y[i];
                 if d != 0.0 {
                     for (&j, &v) in cols.iter().zip(vals) {
@@ -1141,6 +1196,113 @@ mod tests {
 
     /// NBSVM: the log-count ratio is folded into the stored weights, so the model predicts
     /// through the ordinary path; on data with class-specific features it still learns them.
+    #[test]
+    fn hinge_loss_meets_its_kkt_conditions_and_learns() {
+        let (x, y) = synthetic(3, 30, 5);
+        let p = LinearSvcParams {
+            c: 0.7,
+            tol: 1e-10,
+            max_iter: 100_000,
+            calibration_holdout: 0.0,
+            loss: Loss::Hinge,
+            ..Default::default()
+        };
+        let yy: Vec<f64> = y.iter().map(|&l| if l == 0 { 1.0 } else { -1.0 }).collect();
+        let ones = vec![1.0; y.len()];
+        // warm start from outside the box: clipped into [0, C]
+        let init = vec![5.0; y.len()];
+        let (w, b, _, alpha) = dual_cd_l2loss(
+            &x,
+            &x.data,
+            &row_sq_norms(&x),
+            &yy,
+            &ones,
+            &p,
+            1,
+            Some(&init),
+            None,
+        );
+        for (i, &a) in alpha.iter().enumerate() {
+            assert!((0.0..=p.c).contains(&a), "alpha {a}");
+            let (cols, vals) = x.row(i);
+            let f: f64 = cols
+                .iter()
+                .zip(vals)
+                .map(|(&j, &v)| w[j as usize] * v)
+                .sum::<f64>()
+                + b;
+            let m = yy[i] * f;
+            // KKT of the hinge dual: margin < 1 ⇒ α = C; margin > 1 ⇒ α = 0
+            if m < 1.0 - 1e-6 {
+                assert!((a - p.c).abs() < 1e-9, "row {i}: margin {m}, alpha {a}");
+            }
+            if m > 1.0 + 1e-6 {
+                assert!(a.abs() < 1e-9, "row {i}: margin {m}, alpha {a}");
+            }
+        }
+        let (xt, yt) = synthetic(4, 40, 98);
+        let (x4, y4) = synthetic(4, 60, 8);
+        let m = LinearSvcParams {
+            loss: Loss::Hinge,
+            ..Default::default()
+        }
+        .fit(&x4, &y4, 4)
+        .unwrap();
+        let pred = m.predict(&xt).unwrap();
+        let acc = pred.iter().zip(&yt).filter(|(a, b)| a == b).count() as f64 / yt.len() as f64;
+        assert!(acc > 0.95, "held-out accuracy {acc}");
+    }
+
+    #[test]
+    fn nb_interpolation_adds_the_naive_bayes_score() {
+        let (x, y) = synthetic(4, 60, 61);
+        let base = LinearSvcParams {
+            nb_smoothing: Some(1.0),
+            calibration_holdout: 0.0,
+            ..Default::default()
+        };
+        let full = base.fit(&x, &y, 4).unwrap();
+        let beta = 0.25;
+        let half = LinearSvcParams {
+            nb_interpolation: Some(beta),
+            ..base.clone()
+        }
+        .fit(&x, &y, 4)
+        .unwrap();
+        // same bias; weights β·w + (1 − β)·w̄·r, with w̄ the mean |w| in the scaled space
+        assert_eq!(full.bias, half.bias);
+        for c in 0..4 {
+            let yy: Vec<f64> = y.iter().map(|&l| if l == c { 1.0 } else { -1.0 }).collect();
+            let r = log_count_ratio(&x, &yy, None, 1.0);
+            let scaled: Vec<f64> = full
+                .class_weights(c)
+                .iter()
+                .zip(&r)
+                .map(|(w, r)| if *r == 0.0 { 0.0 } else { w / r })
+                .collect();
+            let mean_abs = scaled.iter().map(|v| v.abs()).sum::<f64>() / scaled.len() as f64;
+            for (j, (&h, &f)) in half
+                .class_weights(c)
+                .iter()
+                .zip(full.class_weights(c))
+                .enumerate()
+            {
+                let want = beta * f + (1.0 - beta) * mean_abs * r[j];
+                assert!(
+                    (h - want).abs() < 1e-9,
+                    "class {c} feature {j}: {h} vs {want}"
+                );
+            }
+        }
+        for bad in [0.0, -0.5, 1.5, f64::NAN] {
+            let p = LinearSvcParams {
+                nb_interpolation: Some(bad),
+                ..Default::default()
+            };
+            assert!(p.check().is_err(), "{bad}");
+        }
+    }
+
     #[test]
     fn nb_scaled_fit_learns_and_folds_the_ratio() {
         let (x, y) = synthetic(4, 60, 51);
