@@ -54,6 +54,8 @@ pub enum SupervisedError {
     InvalidCalibrationHoldout(f64),
     #[error("nb_smoothing must be finite and > 0, got {0}")]
     InvalidNbSmoothing(f64),
+    #[error("nb_interpolation must be in (0, 1], got {0}")]
+    InvalidNbInterpolation(f64),
     #[error("class weights must be finite and > 0, got {0:?}")]
     InvalidClassWeights(Vec<f64>),
     #[error("need at least 2 classes, got {0}")]
@@ -121,6 +123,26 @@ pub struct LinearSvcParams {
     /// weights, so prediction is unchanged. `None`: plain SVM.
     #[serde(default)]
     pub nb_smoothing: Option<f64>,
+    /// The per-row loss of each one-vs-rest problem (liblinear's `L2R_L2LOSS_SVC_DUAL` or
+    /// `L2R_L1LOSS_SVC_DUAL`); older parameter files without it mean squared hinge.
+    #[serde(default)]
+    pub loss: Loss,
+    /// NBSVM interpolation (Wang & Manning's β, with `nb_smoothing` only): class `c`'s
+    /// weights in the scaled space become `(1 − β)·w̄ + β·w` with `w̄ = ‖w‖₁ / n_features`,
+    /// which adds a multiple of the naive-Bayes score `r·x` to the SVM's. `None` = β 1.
+    #[serde(default)]
+    pub nb_interpolation: Option<f64>,
+}
+
+/// The SVM's per-row loss, `m = y w·x`: squared hinge `max(0, 1 − m)²` (scikit-learn's
+/// `LinearSVC` default), hinge `max(0, 1 − m)`, or logistic `ln(1 + e^−m)` (L2-regularised
+/// logistic regression, liblinear's `L2R_LR_DUAL`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Loss {
+    #[default]
+    SquaredHinge,
+    Hinge,
+    Logistic,
 }
 
 impl Default for LinearSvcParams {
@@ -145,6 +167,8 @@ impl Default for LinearSvcParams {
             seed: 42,
             calibration_holdout: 0.1,
             nb_smoothing: None,
+            loss: Loss::SquaredHinge,
+            nb_interpolation: None,
         }
     }
 }
@@ -175,6 +199,11 @@ impl LinearSvcParams {
             && !(a.is_finite() && a > 0.0)
         {
             return Err(SupervisedError::InvalidNbSmoothing(a));
+        }
+        if let Some(b) = self.nb_interpolation
+            && !(b > 0.0 && b <= 1.0)
+        {
+            return Err(SupervisedError::InvalidNbInterpolation(b));
         }
         if let ClassWeight::Explicit(w) = &self.class_weight
             && (w.is_empty() || w.iter().any(|v| !(v.is_finite() && *v > 0.0)))
@@ -353,7 +382,7 @@ impl LinearSvcParams {
             .seed
             .wrapping_add((c as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
         match self.nb_smoothing {
-            None => dual_cd_l2loss(
+            None => dual_cd(
                 x,
                 &x.data,
                 sq_norms,
@@ -379,7 +408,12 @@ impl LinearSvcParams {
                     .map(|w| data[w[0]..w[1]].iter().map(|v| v * v).sum())
                     .collect();
                 let (mut w, b, it, al) =
-                    dual_cd_l2loss(x, &data, &sq, &y, sample_weight, self, seed, init, active);
+                    dual_cd(x, &data, &sq, &y, sample_weight, self, seed, init, active);
+                if let Some(beta) = self.nb_interpolation {
+                    let mean_abs = w.iter().map(|v| v.abs()).sum::<f64>() / w.len().max(1) as f64;
+                    w.iter_mut()
+                        .for_each(|v| *v = (1.0 - beta) * mean_abs + beta * *v);
+                }
                 w.iter_mut().zip(&r).for_each(|(w, r)| *w *= r);
                 (w, b, it, al)
             }
@@ -524,8 +558,143 @@ pub fn stratified_split(
     (keep, held)
 }
 
+/// The dual solver of `p.loss`.
+#[allow(clippy::too_many_arguments)]
+fn dual_cd(
+    x: &CsrMatrix,
+    data: &[f64],
+    sq_norms: &[f64],
+    y: &[f64],
+    sample_weight: &[f64],
+    p: &LinearSvcParams,
+    seed: u64,
+    init: Option<&[f64]>,
+    active: Option<&[bool]>,
+) -> (Vec<f64>, f64, usize, Vec<f64>) {
+    match p.loss {
+        Loss::SquaredHinge | Loss::Hinge => {
+            dual_cd_l2loss(x, data, sq_norms, y, sample_weight, p, seed, init, active)
+        }
+        Loss::Logistic => {
+            dual_cd_logistic(x, data, sq_norms, y, sample_weight, p, seed, init, active)
+        }
+    }
+}
+
+/// Dual coordinate descent for L2-regularised logistic regression,
+/// `min_w ½‖w‖² + Σ C_i ln(1 + exp(−y_i w·x_i))` (liblinear's `solve_l2r_lr_dual`, Yu, Huang &
+/// Lin 2011): each dual variable `α_i ∈ (0, C_i)` is updated by a one-dimensional Newton
+/// solve. Same arguments and results as [`dual_cd_l2loss`]; left-out rows keep `α_i = 0`.
+#[allow(clippy::too_many_arguments)]
+fn dual_cd_logistic(
+    x: &CsrMatrix,
+    data: &[f64],
+    sq_norms: &[f64],
+    y: &[f64],
+    sample_weight: &[f64],
+    p: &LinearSvcParams,
+    seed: u64,
+    init: Option<&[f64]>,
+    active: Option<&[bool]>,
+) -> (Vec<f64>, f64, usize, Vec<f64>) {
+    let n = x.n_rows();
+    let bscale = if p.fit_intercept {
+        p.intercept_scaling
+    } else {
+        0.0
+    };
+    let upper: Vec<f64> = sample_weight.iter().map(|&s| p.c * s).collect();
+    let order_all: Vec<usize> = (0..n).filter(|&i| active.is_none_or(|a| a[i])).collect();
+    let mut alpha = vec![0.0; n];
+    for &i in &order_all {
+        let u = upper[i];
+        let start = init.map_or(0.0, |a| a[i]);
+        // strictly inside (0, C): the log terms need it
+        alpha[i] = if start > 0.0 && start < u {
+            start
+        } else {
+            (1e-3 * u).min(1e-8)
+        };
+    }
+    let mut w = vec![0.0; x.n_cols];
+    let mut wb = 0.0;
+    for &i in &order_all {
+        let (cols, vals) = row_of(x, data, i);
+        let d = alpha[i] * y[i];
+        for (&j, &v) in cols.iter().zip(vals) {
+            w[j as usize] += d * v;
+        }
+        wb += d * bscale;
+    }
+    let mut order = order_all;
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+    let mut inner_eps = 1e-2;
+    let inner_eps_min = p.tol.min(1e-8);
+    let mut epochs = 0;
+    for _ in 0..p.max_iter {
+        epochs += 1;
+        order.shuffle(&mut rng);
+        let mut g_max: f64 = 0.0;
+        let mut newton_steps = 0;
+        for &i in &order {
+            let c = upper[i];
+            let (cols, vals) = row_of(x, data, i);
+            let mut dot = wb * bscale;
+            for (&j, &v) in cols.iter().zip(vals) {
+                dot += w[j as usize] * v;
+            }
+            let a = sq_norms[i] + bscale * bscale;
+            let b = y[i] * dot;
+            // the pair (α, C − α): solve for the smaller-gradient side, as liblinear does
+            let (mut z_old, sign) = if 0.5 * a * ((c - alpha[i]) - alpha[i]) + b < 0.0 {
+                (c - alpha[i], -1.0)
+            } else {
+                (alpha[i], 1.0)
+            };
+            z_old = z_old.clamp(f64::MIN_POSITIVE, c);
+            let mut z = z_old;
+            if c - z < 0.5 * c {
+                z *= 0.1;
+            }
+            let grad = |z: f64| a * (z - z_old) + sign * b + (z / (c - z)).ln();
+            let mut gp = grad(z);
+            g_max = g_max.max(gp.abs());
+            let mut inner = 0;
+            while inner <= 100 {
+                if gp.abs() < inner_eps {
+                    break;
+                }
+                let gpp = a + c / (c - z) / z;
+                let t = z - gp / gpp;
+                z = if t <= 0.0 { z * 0.1 } else { t };
+                gp = grad(z);
+                newton_steps += 1;
+                inner += 1;
+            }
+            if inner > 0 {
+                let new_alpha = if sign > 0.0 { z } else { c - z };
+                let d = (new_alpha - alpha[i]) * y[i];
+                alpha[i] = new_alpha;
+                for (&j, &v) in cols.iter().zip(vals) {
+                    w[j as usize] += d * v;
+                }
+                wb += d * bscale;
+            }
+        }
+        if g_max < p.tol {
+            break;
+        }
+        if newton_steps <= order.len() / 10 {
+            inner_eps = inner_eps_min.max(0.1 * inner_eps);
+        }
+    }
+    (w, wb * bscale, epochs, alpha)
+}
+
 /// Dual coordinate descent for `min_w ½‖w‖² + Σ C_i max(0, 1 − y_i w·x_i)²` (liblinear,
-/// `L2R_L2LOSS_SVC_DUAL`, without shrinking), optionally warm-started from dual variables
+/// `L2R_L2LOSS_SVC_DUAL`, without shrinking), or with `p.loss` = [`Loss::Hinge`] for
+/// `min_w ½‖w‖² + Σ C_i max(0, 1 − y_i w·x_i)` (`L2R_L1LOSS_SVC_DUAL`: no diagonal term, each
+/// dual variable boxed in `[0, C_i]`), optionally warm-started from dual variables
 /// `init`; rows where `active` is false are left out (their dual variable stays 0). Returns
 /// (weights, intercept, epochs run, dual variables). Row values are read from `data` (same
 /// layout as `x.data`, e.g. a rescaled copy), the sparsity pattern from `x`.
@@ -547,13 +716,28 @@ fn dual_cd_l2loss(
     } else {
         0.0
     };
-    let diag: Vec<f64> = sample_weight.iter().map(|&s| 0.5 / (p.c * s)).collect();
+    let hinge = p.loss == Loss::Hinge;
+    let (diag, upper): (Vec<f64>, Vec<f64>) = sample_weight
+        .iter()
+        .map(|&s| {
+            if hinge {
+                (0.0, p.c * s)
+            } else {
+                (0.5 / (p.c * s), f64::INFINITY)
+            }
+        })
+        .unzip();
     let qd: Vec<f64> = (0..n)
         .map(|i| sq_norms[i] + bscale * bscale + diag[i])
         .collect();
     let mut w = vec![0.0; x.n_cols];
     let mut wb = 0.0; // weight of the constant feature
     let mut alpha = init.map_or_else(|| vec![0.0; n], <[f64]>::to_vec);
+    // a warm start from another loss's solution may lie outside the box
+    alpha
+        .iter_mut()
+        .zip(&upper)
+        .for_each(|(a, &u)| *a = a.min(u));
     for (i, &a) in alpha.iter().enumerate() {
         if a != 0.0 {
             let (cols, vals) = row_of(x, data, i);
@@ -579,12 +763,18 @@ fn dual_cd_l2loss(
                 dot += w[j as usize] * v;
             }
             let g = y[i] * dot - 1.0 + diag[i] * alpha[i];
-            let pg = if alpha[i] == 0.0 { g.min(0.0) } else { g };
+            let pg = if alpha[i] == 0.0 {
+                g.min(0.0)
+            } else if alpha[i] >= upper[i] {
+                g.max(0.0)
+            } else {
+                g
+            };
             pg_max = pg_max.max(pg);
             pg_min = pg_min.min(pg);
-            if pg.abs() > 1e-12 {
+            if pg.abs() > 1e-12 && qd[i] > 0.0 {
                 let old = alpha[i];
-                alpha[i] = (old - g / qd[i]).max(0.0);
+                alpha[i] = (old - g / qd[i]).clamp(0.0, upper[i]);
                 let d = (alpha[i] - old) * y[i];
                 if d != 0.0 {
                     for (&j, &v) in cols.iter().zip(vals) {
@@ -1141,6 +1331,165 @@ mod tests {
 
     /// NBSVM: the log-count ratio is folded into the stored weights, so the model predicts
     /// through the ordinary path; on data with class-specific features it still learns them.
+    #[test]
+    fn hinge_loss_meets_its_kkt_conditions_and_learns() {
+        let (x, y) = synthetic(3, 30, 5);
+        let p = LinearSvcParams {
+            c: 0.7,
+            tol: 1e-10,
+            max_iter: 100_000,
+            calibration_holdout: 0.0,
+            loss: Loss::Hinge,
+            ..Default::default()
+        };
+        let yy: Vec<f64> = y.iter().map(|&l| if l == 0 { 1.0 } else { -1.0 }).collect();
+        let ones = vec![1.0; y.len()];
+        // warm start from outside the box: clipped into [0, C]
+        let init = vec![5.0; y.len()];
+        let (w, b, _, alpha) = dual_cd_l2loss(
+            &x,
+            &x.data,
+            &row_sq_norms(&x),
+            &yy,
+            &ones,
+            &p,
+            1,
+            Some(&init),
+            None,
+        );
+        for (i, &a) in alpha.iter().enumerate() {
+            assert!((0.0..=p.c).contains(&a), "alpha {a}");
+            let (cols, vals) = x.row(i);
+            let f: f64 = cols
+                .iter()
+                .zip(vals)
+                .map(|(&j, &v)| w[j as usize] * v)
+                .sum::<f64>()
+                + b;
+            let m = yy[i] * f;
+            // KKT of the hinge dual: margin < 1 ⇒ α = C; margin > 1 ⇒ α = 0
+            if m < 1.0 - 1e-6 {
+                assert!((a - p.c).abs() < 1e-9, "row {i}: margin {m}, alpha {a}");
+            }
+            if m > 1.0 + 1e-6 {
+                assert!(a.abs() < 1e-9, "row {i}: margin {m}, alpha {a}");
+            }
+        }
+        let (xt, yt) = synthetic(4, 40, 98);
+        let (x4, y4) = synthetic(4, 60, 8);
+        let m = LinearSvcParams {
+            loss: Loss::Hinge,
+            ..Default::default()
+        }
+        .fit(&x4, &y4, 4)
+        .unwrap();
+        let pred = m.predict(&xt).unwrap();
+        let acc = pred.iter().zip(&yt).filter(|(a, b)| a == b).count() as f64 / yt.len() as f64;
+        assert!(acc > 0.95, "held-out accuracy {acc}");
+    }
+
+    #[test]
+    fn logistic_gradient_vanishes_at_solution() {
+        let (x, y) = synthetic(3, 30, 4);
+        let p = LinearSvcParams {
+            c: 2.0,
+            tol: 1e-10,
+            max_iter: 100_000,
+            calibration_holdout: 0.0,
+            loss: Loss::Logistic,
+            ..Default::default()
+        };
+        let m = p.fit(&x, &y, 3).unwrap();
+        for c in 0..3 {
+            let w = m.class_weights(c);
+            let b = m.bias[c];
+            // gradient of ½(‖w‖² + b²) + C Σ ln(1 + exp(−y(w·x + b)))
+            let mut gw = w.to_vec();
+            let mut gb = b;
+            for (r, &label) in y.iter().enumerate() {
+                let yy = if label == c { 1.0 } else { -1.0 };
+                let (cols, vals) = x.row(r);
+                let f: f64 = cols
+                    .iter()
+                    .zip(vals)
+                    .map(|(&j, &v)| w[j as usize] * v)
+                    .sum::<f64>()
+                    + b;
+                let s = -p.c * yy / (1.0 + (yy * f).exp());
+                for (&j, &v) in cols.iter().zip(vals) {
+                    gw[j as usize] += s * v;
+                }
+                gb += s;
+            }
+            let gnorm = (gw.iter().map(|g| g * g).sum::<f64>() + gb * gb).sqrt();
+            assert!(gnorm < 1e-5, "class {c}: |grad| = {gnorm}");
+        }
+        // the library's path (calibration split, warm start, NB scaling, pooling) learns too
+        let (x4, y4) = synthetic(4, 60, 9);
+        let (xt, yt) = synthetic(4, 40, 97);
+        let m = LinearSvcParams {
+            loss: Loss::Logistic,
+            c: 1.0,
+            nb_smoothing: Some(4.0),
+            ..Default::default()
+        }
+        .fit(&x4, &y4, 4)
+        .unwrap();
+        let pred = m.predict(&xt).unwrap();
+        let acc = pred.iter().zip(&yt).filter(|(a, b)| a == b).count() as f64 / yt.len() as f64;
+        assert!(acc > 0.95, "held-out accuracy {acc}");
+    }
+
+    #[test]
+    fn nb_interpolation_adds_the_naive_bayes_score() {
+        let (x, y) = synthetic(4, 60, 61);
+        let base = LinearSvcParams {
+            nb_smoothing: Some(1.0),
+            calibration_holdout: 0.0,
+            ..Default::default()
+        };
+        let full = base.fit(&x, &y, 4).unwrap();
+        let beta = 0.25;
+        let half = LinearSvcParams {
+            nb_interpolation: Some(beta),
+            ..base.clone()
+        }
+        .fit(&x, &y, 4)
+        .unwrap();
+        // same bias; weights β·w + (1 − β)·w̄·r, with w̄ the mean |w| in the scaled space
+        assert_eq!(full.bias, half.bias);
+        for c in 0..4 {
+            let yy: Vec<f64> = y.iter().map(|&l| if l == c { 1.0 } else { -1.0 }).collect();
+            let r = log_count_ratio(&x, &yy, None, 1.0);
+            let scaled: Vec<f64> = full
+                .class_weights(c)
+                .iter()
+                .zip(&r)
+                .map(|(w, r)| if *r == 0.0 { 0.0 } else { w / r })
+                .collect();
+            let mean_abs = scaled.iter().map(|v| v.abs()).sum::<f64>() / scaled.len() as f64;
+            for (j, (&h, &f)) in half
+                .class_weights(c)
+                .iter()
+                .zip(full.class_weights(c))
+                .enumerate()
+            {
+                let want = beta * f + (1.0 - beta) * mean_abs * r[j];
+                assert!(
+                    (h - want).abs() < 1e-9,
+                    "class {c} feature {j}: {h} vs {want}"
+                );
+            }
+        }
+        for bad in [0.0, -0.5, 1.5, f64::NAN] {
+            let p = LinearSvcParams {
+                nb_interpolation: Some(bad),
+                ..Default::default()
+            };
+            assert!(p.check().is_err(), "{bad}");
+        }
+    }
+
     #[test]
     fn nb_scaled_fit_learns_and_folds_the_ratio() {
         let (x, y) = synthetic(4, 60, 51);
