@@ -581,6 +581,29 @@ fn dual_cd(
     }
 }
 
+/// The primal weights of dual variables `alpha` over `rows`: `w = Σ α_i y_i x_i` and the
+/// constant feature's weight `Σ α_i y_i · bscale`, summed in the order of `rows`.
+fn primal_of(
+    x: &CsrMatrix,
+    data: &[f64],
+    y: &[f64],
+    alpha: &[f64],
+    rows: &[usize],
+    bscale: f64,
+) -> (Vec<f64>, f64) {
+    let mut w = vec![0.0; x.n_cols];
+    let mut wb = 0.0;
+    for &i in rows {
+        let (cols, vals) = row_of(x, data, i);
+        let d = alpha[i] * y[i];
+        for (&j, &v) in cols.iter().zip(vals) {
+            w[j as usize] += d * v;
+        }
+        wb += d * bscale;
+    }
+    (w, wb)
+}
+
 /// Dual coordinate descent for L2-regularised logistic regression,
 /// `min_w ½‖w‖² + Σ C_i ln(1 + exp(−y_i w·x_i))` (liblinear's `solve_l2r_lr_dual`, Yu, Huang &
 /// Lin 2011): each dual variable `α_i ∈ (0, C_i)` is updated by a one-dimensional Newton
@@ -616,16 +639,7 @@ fn dual_cd_logistic(
             (1e-3 * u).min(1e-8)
         };
     }
-    let mut w = vec![0.0; x.n_cols];
-    let mut wb = 0.0;
-    for &i in &order_all {
-        let (cols, vals) = row_of(x, data, i);
-        let d = alpha[i] * y[i];
-        for (&j, &v) in cols.iter().zip(vals) {
-            w[j as usize] += d * v;
-        }
-        wb += d * bscale;
-    }
+    let (mut w, mut wb) = primal_of(x, data, y, &alpha, &order_all, bscale);
     let mut order = order_all;
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
     let mut inner_eps = 1e-2;
@@ -730,24 +744,15 @@ fn dual_cd_l2loss(
     let qd: Vec<f64> = (0..n)
         .map(|i| sq_norms[i] + bscale * bscale + diag[i])
         .collect();
-    let mut w = vec![0.0; x.n_cols];
-    let mut wb = 0.0; // weight of the constant feature
     let mut alpha = init.map_or_else(|| vec![0.0; n], <[f64]>::to_vec);
     // a warm start from another loss's solution may lie outside the box
     alpha
         .iter_mut()
         .zip(&upper)
         .for_each(|(a, &u)| *a = a.min(u));
-    for (i, &a) in alpha.iter().enumerate() {
-        if a != 0.0 {
-            let (cols, vals) = row_of(x, data, i);
-            let d = a * y[i];
-            for (&j, &v) in cols.iter().zip(vals) {
-                w[j as usize] += d * v;
-            }
-            wb += d * bscale;
-        }
-    }
+    let nonzero: Vec<usize> = (0..n).filter(|&i| alpha[i] != 0.0).collect();
+    // wb: the weight of the constant feature
+    let (mut w, mut wb) = primal_of(x, data, y, &alpha, &nonzero, bscale);
     let mut order: Vec<usize> = (0..n).filter(|&i| active.is_none_or(|a| a[i])).collect();
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
     let mut epochs = 0;

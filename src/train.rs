@@ -623,6 +623,31 @@ mod tests {
     }
 
     #[test]
+    fn surface_words_are_the_most_written_spelling_and_bigrams_join_them() {
+        let texts = [
+            "الحكومةُ الأفغانية قالت",
+            "الحكومة الأفغانية أعلنت",
+            "الحكومة الافغانية",
+        ];
+        let analyzer = Analyzer::new(AnalyzerConfig::default()).unwrap();
+        let p = TfidfParams {
+            ngram_range: (1, 2),
+            ..TfidfParams::default()
+        }
+        .check()
+        .unwrap();
+        let f = TfidfVectorizer::fit_transform_texts_detailed(&p, &analyzer, &texts).unwrap();
+        let vocab = f.vectorizer.vocabulary();
+        let words = surface_words(f.forms.as_ref().unwrap(), vocab);
+        let of = |term: &str| &words[vocab.iter().position(|t| t == term).unwrap()];
+        // three spellings of one term: the harakah is dropped for display, and الأفغانية (2)
+        // beats الافغانية (1)
+        assert_eq!(of("حكوم"), "الحكومة");
+        assert_eq!(of("افغان"), "الأفغانية");
+        assert_eq!(of("حكوم افغان"), "الحكومة الأفغانية");
+    }
+
+    #[test]
     fn kmeans_runs_grow_on_small_corpora_within_the_budget() {
         // data/ (111 docs): the cap; the ANT balanced sample: 120,000 / 5,981 = 20; full ANT:
         // the budget allows 4, so the floor of 10 applies.
