@@ -383,15 +383,17 @@ impl LinearSvcParams {
             .wrapping_add((c as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
         match self.nb_smoothing {
             None => dual_cd(
-                x,
-                &x.data,
-                sq_norms,
-                &y,
-                sample_weight,
+                Dual {
+                    x,
+                    data: &x.data,
+                    sq_norms,
+                    y: &y,
+                    sample_weight,
+                    init,
+                    active,
+                },
                 self,
                 seed,
-                init,
-                active,
             ),
             Some(a) => {
                 // the scaled values only; the sparsity pattern is shared with `x`
@@ -407,8 +409,19 @@ impl LinearSvcParams {
                     .windows(2)
                     .map(|w| data[w[0]..w[1]].iter().map(|v| v * v).sum())
                     .collect();
-                let (mut w, b, it, al) =
-                    dual_cd(x, &data, &sq, &y, sample_weight, self, seed, init, active);
+                let (mut w, b, it, al) = dual_cd(
+                    Dual {
+                        x,
+                        data: &data,
+                        sq_norms: &sq,
+                        y: &y,
+                        sample_weight,
+                        init,
+                        active,
+                    },
+                    self,
+                    seed,
+                );
                 if let Some(beta) = self.nb_interpolation {
                     let mean_abs = w.iter().map(|v| v.abs()).sum::<f64>() / w.len().max(1) as f64;
                     w.iter_mut()
@@ -558,26 +571,25 @@ pub fn stratified_split(
     (keep, held)
 }
 
+/// One binary problem for the dual solvers: the rows (sparsity pattern from `x`, values from
+/// `data`, e.g. a rescaled copy), their squared norms, ±1 targets and weights, an optional warm
+/// start, and which rows take part (the others keep a zero dual variable).
+#[derive(Clone, Copy)]
+struct Dual<'a> {
+    x: &'a CsrMatrix,
+    data: &'a [f64],
+    sq_norms: &'a [f64],
+    y: &'a [f64],
+    sample_weight: &'a [f64],
+    init: Option<&'a [f64]>,
+    active: Option<&'a [bool]>,
+}
+
 /// The dual solver of `p.loss`.
-#[allow(clippy::too_many_arguments)]
-fn dual_cd(
-    x: &CsrMatrix,
-    data: &[f64],
-    sq_norms: &[f64],
-    y: &[f64],
-    sample_weight: &[f64],
-    p: &LinearSvcParams,
-    seed: u64,
-    init: Option<&[f64]>,
-    active: Option<&[bool]>,
-) -> (Vec<f64>, f64, usize, Vec<f64>) {
+fn dual_cd(d: Dual<'_>, p: &LinearSvcParams, seed: u64) -> (Vec<f64>, f64, usize, Vec<f64>) {
     match p.loss {
-        Loss::SquaredHinge | Loss::Hinge => {
-            dual_cd_l2loss(x, data, sq_norms, y, sample_weight, p, seed, init, active)
-        }
-        Loss::Logistic => {
-            dual_cd_logistic(x, data, sq_norms, y, sample_weight, p, seed, init, active)
-        }
+        Loss::SquaredHinge | Loss::Hinge => dual_cd_l2loss(d, p, seed),
+        Loss::Logistic => dual_cd_logistic(d, p, seed),
     }
 }
 
@@ -608,18 +620,20 @@ fn primal_of(
 /// `min_w ½‖w‖² + Σ C_i ln(1 + exp(−y_i w·x_i))` (liblinear's `solve_l2r_lr_dual`, Yu, Huang &
 /// Lin 2011): each dual variable `α_i ∈ (0, C_i)` is updated by a one-dimensional Newton
 /// solve. Same arguments and results as [`dual_cd_l2loss`]; left-out rows keep `α_i = 0`.
-#[allow(clippy::too_many_arguments)]
 fn dual_cd_logistic(
-    x: &CsrMatrix,
-    data: &[f64],
-    sq_norms: &[f64],
-    y: &[f64],
-    sample_weight: &[f64],
+    d: Dual<'_>,
     p: &LinearSvcParams,
     seed: u64,
-    init: Option<&[f64]>,
-    active: Option<&[bool]>,
 ) -> (Vec<f64>, f64, usize, Vec<f64>) {
+    let Dual {
+        x,
+        data,
+        sq_norms,
+        y,
+        sample_weight,
+        init,
+        active,
+    } = d;
     let n = x.n_rows();
     let bscale = if p.fit_intercept {
         p.intercept_scaling
@@ -712,18 +726,16 @@ fn dual_cd_logistic(
 /// `init`; rows where `active` is false are left out (their dual variable stays 0). Returns
 /// (weights, intercept, epochs run, dual variables). Row values are read from `data` (same
 /// layout as `x.data`, e.g. a rescaled copy), the sparsity pattern from `x`.
-#[allow(clippy::too_many_arguments)]
-fn dual_cd_l2loss(
-    x: &CsrMatrix,
-    data: &[f64],
-    sq_norms: &[f64],
-    y: &[f64],
-    sample_weight: &[f64],
-    p: &LinearSvcParams,
-    seed: u64,
-    init: Option<&[f64]>,
-    active: Option<&[bool]>,
-) -> (Vec<f64>, f64, usize, Vec<f64>) {
+fn dual_cd_l2loss(d: Dual<'_>, p: &LinearSvcParams, seed: u64) -> (Vec<f64>, f64, usize, Vec<f64>) {
+    let Dual {
+        x,
+        data,
+        sq_norms,
+        y,
+        sample_weight,
+        init,
+        active,
+    } = d;
     let n = x.n_rows();
     let bscale = if p.fit_intercept {
         p.intercept_scaling
@@ -1351,17 +1363,17 @@ mod tests {
         let ones = vec![1.0; y.len()];
         // warm start from outside the box: clipped into [0, C]
         let init = vec![5.0; y.len()];
-        let (w, b, _, alpha) = dual_cd_l2loss(
-            &x,
-            &x.data,
-            &row_sq_norms(&x),
-            &yy,
-            &ones,
-            &p,
-            1,
-            Some(&init),
-            None,
-        );
+        let sq = row_sq_norms(&x);
+        let d = Dual {
+            x: &x,
+            data: &x.data,
+            sq_norms: &sq,
+            y: &yy,
+            sample_weight: &ones,
+            init: Some(&init),
+            active: None,
+        };
+        let (w, b, _, alpha) = dual_cd_l2loss(d, &p, 1);
         for (i, &a) in alpha.iter().enumerate() {
             assert!((0.0..=p.c).contains(&a), "alpha {a}");
             let (cols, vals) = x.row(i);
