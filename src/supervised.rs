@@ -174,6 +174,15 @@ impl Default for LinearSvcParams {
 }
 
 impl LinearSvcParams {
+    /// The value of the constant feature that carries the intercept (0 without one).
+    fn bias_feature(&self) -> f64 {
+        if self.fit_intercept {
+            self.intercept_scaling
+        } else {
+            0.0
+        }
+    }
+
     /// Validates every parameter; returns the parameters unchanged when they are usable.
     pub fn check(self) -> Result<Self> {
         if !(self.c.is_finite() && self.c > 0.0) {
@@ -635,11 +644,7 @@ fn dual_cd_logistic(
         active,
     } = d;
     let n = x.n_rows();
-    let bscale = if p.fit_intercept {
-        p.intercept_scaling
-    } else {
-        0.0
-    };
+    let bscale = p.bias_feature();
     let upper: Vec<f64> = sample_weight.iter().map(|&s| p.c * s).collect();
     let order_all: Vec<usize> = (0..n).filter(|&i| active.is_none_or(|a| a[i])).collect();
     let mut alpha = vec![0.0; n];
@@ -737,11 +742,7 @@ fn dual_cd_l2loss(d: Dual<'_>, p: &LinearSvcParams, seed: u64) -> (Vec<f64>, f64
         active,
     } = d;
     let n = x.n_rows();
-    let bscale = if p.fit_intercept {
-        p.intercept_scaling
-    } else {
-        0.0
-    };
+    let bscale = p.bias_feature();
     let hinge = p.loss == Loss::Hinge;
     let (diag, upper): (Vec<f64>, Vec<f64>) = sample_weight
         .iter()

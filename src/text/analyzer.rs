@@ -137,12 +137,19 @@ impl Analyzer {
     /// `None` when the token is dropped (script not kept, stopword, too short). Uncached:
     /// for callers that analyse each distinct word form once themselves; `norm` is scratch.
     pub fn analyze_word(&self, raw: &str, kind: TokenKind, norm: &mut String) -> Option<String> {
-        match kind {
-            TokenKind::Latin if !self.config.keep_latin => return None,
-            TokenKind::Number if !self.config.keep_numbers => return None,
-            _ => {}
+        if !self.keeps(kind) {
+            return None;
         }
         self.analyze_token(raw, kind, norm)
+    }
+
+    /// Whether tokens of this script are kept at all (`keep_latin`, `keep_numbers`).
+    fn keeps(&self, kind: TokenKind) -> bool {
+        match kind {
+            TokenKind::Arabic => true,
+            TokenKind::Latin => self.config.keep_latin,
+            TokenKind::Number => self.config.keep_numbers,
+        }
     }
 
     /// The term of one raw token, or `None` when the token is dropped. Uncached.
@@ -173,10 +180,8 @@ impl Analyzer {
             }
             let mut uncached: Option<String>;
             for span in tokenize(text) {
-                match span.kind {
-                    TokenKind::Latin if !self.config.keep_latin => continue,
-                    TokenKind::Number if !self.config.keep_numbers => continue,
-                    _ => {}
+                if !self.keeps(span.kind) {
+                    continue;
                 }
                 let raw = &text[span.start..span.end];
                 let term = match guard.as_deref_mut() {
