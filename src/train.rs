@@ -252,31 +252,31 @@ pub fn train_topics(
 
     progress.stage("analysing and vectorising", 1);
     let tfidf = params.tfidf.clone().check()?;
-    let fitted = match TfidfVectorizer::fit_transform_texts_detailed(&tfidf, &analyzer, &texts) {
-        // Tiny corpora: min_df = 2 can prune everything; fall back to every term.
-        Err(crate::vectorize::VectorizeError::EmptyVocabulary(_))
-            if params.tfidf.min_df != DocFreq::Count(1) =>
-        {
-            let relaxed = TfidfParams {
-                min_df: DocFreq::Count(1),
-                max_df: DocFreq::Proportion(1.0),
-                ..params.tfidf.clone()
+    let fitted =
+        match TfidfVectorizer::fit_transform_texts_detailed(&tfidf, &analyzer, &texts, true) {
+            // Tiny corpora: min_df = 2 can prune everything; fall back to every term.
+            Err(crate::vectorize::VectorizeError::EmptyVocabulary(_))
+                if params.tfidf.min_df != DocFreq::Count(1) =>
+            {
+                let relaxed = TfidfParams {
+                    min_df: DocFreq::Count(1),
+                    max_df: DocFreq::Proportion(1.0),
+                    ..params.tfidf.clone()
+                }
+                .check()?;
+                TfidfVectorizer::fit_transform_texts_detailed(&relaxed, &analyzer, &texts, true)
+                    .map_err(|e| match e {
+                        crate::vectorize::VectorizeError::EmptyVocabulary(_) => {
+                            TrainError::EmptyVocabulary(n)
+                        }
+                        e => e.into(),
+                    })?
             }
-            .check()?;
-            TfidfVectorizer::fit_transform_texts_detailed(&relaxed, &analyzer, &texts).map_err(
-                |e| match e {
-                    crate::vectorize::VectorizeError::EmptyVocabulary(_) => {
-                        TrainError::EmptyVocabulary(n)
-                    }
-                    e => e.into(),
-                },
-            )?
-        }
-        Err(crate::vectorize::VectorizeError::EmptyVocabulary(_)) => {
-            return Err(TrainError::EmptyVocabulary(n));
-        }
-        r => r?,
-    };
+            Err(crate::vectorize::VectorizeError::EmptyVocabulary(_)) => {
+                return Err(TrainError::EmptyVocabulary(n));
+            }
+            r => r?,
+        };
     let vectorizer = fitted.vectorizer;
     let x = fitted.matrix.expect("matrix requested");
     let counts = fitted.counts.expect("counts requested");
@@ -381,7 +381,7 @@ pub fn train_topics(
 fn describe_topics(
     vectorizer: &TfidfVectorizer,
     x: &CsrMatrix,
-    counts: &CsrMatrix,
+    counts: &[u32],
     labels: &[usize],
     k: usize,
     surface: &[String],
@@ -396,9 +396,11 @@ fn describe_topics(
     let mut size = vec![0usize; k];
     for (d, &c) in labels.iter().enumerate() {
         size[c] += 1;
-        let (cols, n) = counts.row(d);
+        // counts[i] is the raw count behind x's entry i
+        let (cols, _) = x.row(d);
+        let n = &counts[x.indptr[d]..x.indptr[d + 1]];
         for (&j, &n) in cols.iter().zip(n) {
-            tf[c][j as usize] += n;
+            tf[c][j as usize] += f64::from(n);
         }
         let (cols, vals) = x.row(d);
         for (&j, &val) in cols.iter().zip(vals) {
@@ -513,6 +515,7 @@ pub fn train_supervised(
         &params.tfidf.clone().check()?,
         &analyzer,
         &texts,
+        false,
     )?;
     let (vectorizer, x) = (fitted.vectorizer, fitted.matrix.expect("matrix requested"));
     let surface = surface_words(
@@ -636,7 +639,8 @@ mod tests {
         }
         .check()
         .unwrap();
-        let f = TfidfVectorizer::fit_transform_texts_detailed(&p, &analyzer, &texts).unwrap();
+        let f =
+            TfidfVectorizer::fit_transform_texts_detailed(&p, &analyzer, &texts, false).unwrap();
         let vocab = f.vectorizer.vocabulary();
         let words = surface_words(f.forms.as_ref().unwrap(), vocab);
         let of = |term: &str| &words[vocab.iter().position(|t| t == term).unwrap()];

@@ -235,8 +235,8 @@ impl Want {
 pub struct Fitted {
     pub vectorizer: TfidfVectorizer,
     pub matrix: Option<CsrMatrix>,
-    /// Raw in-vocabulary counts, laid out as `matrix`.
-    pub counts: Option<CsrMatrix>,
+    /// Raw in-vocabulary counts, one per entry of `matrix` (same order as `matrix.data`).
+    pub counts: Option<Vec<u32>>,
     /// Every distinct word form of the corpus (raw-text input only).
     pub forms: Option<FormCounts>,
 }
@@ -280,18 +280,20 @@ impl TfidfVectorizer {
             .map(|f| (f.vectorizer, f.matrix.expect("matrix requested")))
     }
 
-    /// [`fit_transform_texts`](Self::fit_transform_texts) that also returns each document's
-    /// raw in-vocabulary counts (same sparsity as the TF-IDF matrix) and every distinct word
-    /// form of the corpus with its column and number of occurrences: what topic description
-    /// needs (class-based TF-IDF, surface words) without analysing the corpus a second time.
+    /// [`fit_transform_texts`](Self::fit_transform_texts) that also returns every distinct
+    /// word form of the corpus with its term and number of occurrences and, with `raw_counts`,
+    /// each document's raw in-vocabulary counts (aligned with the TF-IDF matrix's entries):
+    /// what topic description needs (class-based TF-IDF, surface words) without analysing the
+    /// corpus a second time.
     pub fn fit_transform_texts_detailed<T: AsRef<str> + Sync>(
         params: &ValidTfidfParams,
         analyzer: &Analyzer,
         texts: &[T],
+        raw_counts: bool,
     ) -> Result<Fitted, VectorizeError> {
         let want = Want {
             matrix: true,
-            counts: true,
+            counts: raw_counts,
         };
         Self::fit_source(params, &Texts { analyzer, texts }, want)
     }
@@ -406,7 +408,7 @@ impl TfidfVectorizer {
         let nnz = *indptr.last().unwrap();
         let mut indices = vec![0u32; nnz];
         let mut data = vec![0f64; nnz];
-        let mut raw = vec![0f64; if want.counts { nnz } else { 0 }];
+        let mut raw = vec![0u32; if want.counts { nnz } else { 0 }];
         let mut jobs = Vec::with_capacity(rest.len());
         let (mut ind_rest, mut dat_rest) = (&mut indices[..], &mut data[..]);
         let mut raw_rest = &mut raw[..];
@@ -445,7 +447,7 @@ impl TfidfVectorizer {
                     v.weigh_row(&row, &mut ind[out..out + k], &mut dat[out..out + k]);
                     if !raw.is_empty() {
                         for (r, &(_, c)) in raw[out..out + k].iter_mut().zip(&row) {
-                            *r = f64::from(c);
+                            *r = c;
                         }
                     }
                     out += k;
@@ -453,12 +455,7 @@ impl TfidfVectorizer {
                 }
             });
         let n_cols = v.vocabulary.len();
-        let counts = want.counts.then(|| CsrMatrix {
-            indptr: indptr.clone(),
-            indices: indices.clone(),
-            data: raw,
-            n_cols,
-        });
+        let counts = want.counts.then_some(raw);
         Ok(Fitted {
             vectorizer: v,
             matrix: Some(CsrMatrix {
