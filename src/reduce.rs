@@ -134,8 +134,8 @@ impl Svd {
         } else {
             (k + p.n_oversamples).min(max)
         };
-        let (xp, order) = permute_columns(x);
-        let parts = TermParts::new(&xp, rayon::current_num_threads() * 2);
+        let (xp, order, nnz_p) = permute_columns(x);
+        let parts = TermParts::new(&nnz_p, rayon::current_num_threads() * 2);
 
         // Gaussian test matrix, drawn row by row (n × l) from one seeded stream.
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(p.seed);
@@ -150,19 +150,23 @@ impl Svd {
         // is exact (sampling the whole column space still gives the exact SVD, tested below).
         // Full-ANT topic training: 9.2 → 6.2–6.8 s user time with the column order below,
         // NMI unchanged (0.503).
-        let mut q = spmm_f32(&xp, &omega, l); // m × l
+        let mut q = f32::widen(spmm_rows(&xp, &omega, l), m, l); // m × l
         drop(omega);
         for _ in 0..p.n_iter {
             orthonormalize(&mut q, 1);
-            let mut z = spmm_t(&xp, &parts, &to_f32(&q), l); // n × l
+            let mut z = f32::widen(spmm_t(&xp, &parts, &to_f32(&q), l), n, l); // n × l
             orthonormalize(&mut z, 1);
-            q = spmm_f32(&xp, &to_f32(&z), l);
+            q = f32::widen(spmm_rows(&xp, &to_f32(&z), l), m, l);
         }
         orthonormalize(&mut q, 2);
 
         // Bᵀ = Xᵀ·Q (n × l); B·Bᵀ = (Bᵀ)ᵀ·Bᵀ = W Λ Wᵀ.
         let q = q.as_standard_layout();
-        let bt = spmm_t(&xp, &parts, q.as_slice().expect("standard layout"), l);
+        let bt = f64::widen(
+            spmm_t(&xp, &parts, q.as_slice().expect("standard layout"), l),
+            n,
+            l,
+        );
         let g = gram(bt.view());
         let (evals, evecs) = jacobi_eigen(g);
         let btw = par_matmul_small(bt.view(), evecs.view()); // n × l, column i = Bᵀ w_i
@@ -297,17 +301,22 @@ pub(crate) fn transpose(x: &CsrMatrix) -> CsrMatrix {
 pub(crate) fn spmm(x: &CsrMatrix, b: ArrayView2<f64>) -> Array2<f64> {
     assert_eq!(x.n_cols, b.nrows());
     let l = b.ncols();
-    let mut out = Array2::zeros((x.n_rows(), l));
     let b = b.as_standard_layout();
-    let bs = b.as_slice().expect("standard layout");
-    out.as_slice_mut()
-        .expect("standard layout")
-        .par_chunks_mut(l.max(1))
+    let out = spmm_rows(x, b.as_slice().expect("standard layout"), l);
+    Array2::from_shape_vec((x.n_rows(), l), out).expect("shape")
+}
+
+/// [`spmm`] on row-major slices in `T`: `x · b`, b is `x.n_cols × l`, the result `x.n_rows × l`.
+fn spmm_rows<T: Real>(x: &CsrMatrix, b: &[T], l: usize) -> Vec<T> {
+    assert_eq!(x.n_cols * l, b.len());
+    let mut out = vec![T::default(); x.n_rows() * l];
+    out.par_chunks_mut(l.max(1))
         .enumerate()
         .for_each(|(r, orow)| {
             let (c, v) = x.row(r);
             for (&j, &val) in c.iter().zip(v) {
-                let brow = &bs[j as usize * l..(j as usize + 1) * l];
+                let brow = &b[j as usize * l..(j as usize + 1) * l];
+                let val = T::of(val);
                 for (o, &bv) in orow.iter_mut().zip(brow) {
                     *o += val * bv;
                 }
@@ -316,17 +325,23 @@ pub(crate) fn spmm(x: &CsrMatrix, b: ArrayView2<f64>) -> Array2<f64> {
     out
 }
 
-/// `x` with its columns renumbered by decreasing number of non-zeros (ties: original order),
-/// and `order[new] = old`. The sparse × dense products read one dense row per non-zero; with
-/// frequent terms numbered first, the rows they read most sit together in cache. On all of
-/// ANT the range finder's dense blocks are ~40 MB, far over the caches, and term frequency is
-/// Zipfian.
-fn permute_columns(x: &CsrMatrix) -> (CsrMatrix, Vec<u32>) {
-    let n = x.n_cols;
-    let mut nnz = vec![0u32; n];
+/// Non-zeros of every column.
+fn column_nnz(x: &CsrMatrix) -> Vec<u32> {
+    let mut nnz = vec![0u32; x.n_cols];
     for &j in &x.indices {
         nnz[j as usize] += 1;
     }
+    nnz
+}
+
+/// `x` with its columns renumbered by decreasing number of non-zeros (ties: original order),
+/// `order[new] = old`, and the non-zeros of every column in the new order. The sparse × dense
+/// products read one dense row per non-zero; with frequent terms numbered first, the rows they
+/// read most sit together in cache. On all of ANT the range finder's dense blocks are ~40 MB,
+/// far over the caches, and term frequency is Zipfian.
+fn permute_columns(x: &CsrMatrix) -> (CsrMatrix, Vec<u32>, Vec<u32>) {
+    let n = x.n_cols;
+    let nnz = column_nnz(x);
     let mut order: Vec<u32> = (0..n as u32).collect();
     order.sort_by_key(|&j| (std::cmp::Reverse(nnz[j as usize]), j));
     let mut rank = vec![0u32; n];
@@ -339,21 +354,24 @@ fn permute_columns(x: &CsrMatrix) -> (CsrMatrix, Vec<u32>) {
         data: x.data.clone(),
         n_cols: n,
     };
-    (xp, order)
+    let nnz_p = order.iter().map(|&j| nnz[j as usize]).collect();
+    (xp, order, nnz_p)
 }
 
 /// A float type the sparse products run in.
 trait Real: Copy + Default + Send + Sync + std::ops::AddAssign + std::ops::Mul<Output = Self> {
     fn of(v: f64) -> Self;
-    fn to_f64(self) -> f64;
+    /// `rows × l` values as an f64 matrix (no copy when they already are f64).
+    fn widen(v: Vec<Self>, rows: usize, l: usize) -> Array2<f64>;
 }
 
 impl Real for f32 {
     fn of(v: f64) -> Self {
         v as f32
     }
-    fn to_f64(self) -> f64 {
-        f64::from(self)
+    fn widen(v: Vec<Self>, rows: usize, l: usize) -> Array2<f64> {
+        let v: Vec<f64> = v.into_par_iter().map(f64::from).collect();
+        Array2::from_shape_vec((rows, l), v).expect("shape")
     }
 }
 
@@ -361,8 +379,8 @@ impl Real for f64 {
     fn of(v: f64) -> Self {
         v
     }
-    fn to_f64(self) -> f64 {
-        self
+    fn widen(v: Vec<Self>, rows: usize, l: usize) -> Array2<f64> {
+        Array2::from_shape_vec((rows, l), v).expect("shape")
     }
 }
 
@@ -370,22 +388,20 @@ impl Real for f64 {
 struct TermParts(Vec<std::ops::Range<usize>>);
 
 impl TermParts {
-    fn new(x: &CsrMatrix, parts: usize) -> TermParts {
-        let mut nnz = vec![0usize; x.n_cols];
-        for &j in &x.indices {
-            nnz[j as usize] += 1;
-        }
-        let per = x.nnz().div_ceil(parts.max(1)).max(1);
+    /// From the non-zeros of every column ([`column_nnz`]).
+    fn new(nnz: &[u32], parts: usize) -> TermParts {
+        let total: usize = nnz.iter().map(|&c| c as usize).sum();
+        let per = total.div_ceil(parts.max(1)).max(1);
         let (mut out, mut start, mut acc) = (Vec::new(), 0, 0);
         for (j, &c) in nnz.iter().enumerate() {
-            acc += c;
+            acc += c as usize;
             if acc >= per {
                 out.push(start..j + 1);
                 (start, acc) = (j + 1, 0);
             }
         }
-        if start < x.n_cols || out.is_empty() {
-            out.push(start..x.n_cols);
+        if start < nnz.len() || out.is_empty() {
+            out.push(start..nnz.len());
         }
         TermParts(out)
     }
@@ -398,7 +414,7 @@ impl TermParts {
 /// row after row and the writes land on frequent terms, which share cache lines (columns are
 /// ordered by frequency), instead of gathering `q` rows at random. Full ANT, one product:
 /// B = Qᵀ·X (f64) went from 350 to 240 ms; the f32 products in the loop stayed ~80–150 ms.
-fn spmm_t<T: Real>(x: &CsrMatrix, parts: &TermParts, q: &[T], l: usize) -> Array2<f64> {
+fn spmm_t<T: Real>(x: &CsrMatrix, parts: &TermParts, q: &[T], l: usize) -> Vec<T> {
     assert_eq!(x.n_rows() * l, q.len());
     let n = x.n_cols;
     let mut out = vec![T::default(); n * l];
@@ -426,29 +442,7 @@ fn spmm_t<T: Real>(x: &CsrMatrix, parts: &TermParts, q: &[T], l: usize) -> Array
             }
         }
     });
-    let out: Vec<f64> = out.into_par_iter().map(T::to_f64).collect();
-    Array2::from_shape_vec((n, l), out).expect("shape")
-}
-
-/// [`spmm`] in f32 with dense arguments in row-major slices: `x · b`, b is `x.n_cols × l`;
-/// the result is returned in f64 for the (f64) orthonormalisation that follows.
-fn spmm_f32(x: &CsrMatrix, b: &[f32], l: usize) -> Array2<f64> {
-    assert_eq!(x.n_cols * l, b.len());
-    let mut out = vec![0f32; x.n_rows() * l];
-    out.par_chunks_mut(l.max(1))
-        .enumerate()
-        .for_each(|(r, orow)| {
-            let (c, v) = x.row(r);
-            for (&j, &val) in c.iter().zip(v) {
-                let brow = &b[j as usize * l..(j as usize + 1) * l];
-                let val = val as f32;
-                for (o, &bv) in orow.iter_mut().zip(brow) {
-                    *o += val * bv;
-                }
-            }
-        });
-    let out: Vec<f64> = out.into_par_iter().map(f64::from).collect();
-    Array2::from_shape_vec((x.n_rows(), l), out).expect("shape")
+    out
 }
 
 fn to_f32(a: &Array2<f64>) -> Vec<f32> {
@@ -703,7 +697,11 @@ mod tests {
             .map(|i| ((i * 37) % 101) as f64 / 50.0 - 1.0)
             .collect();
         for parts in [1, 3, 8] {
-            let got = spmm_t(&x, &TermParts::new(&x, parts), &q, l);
+            let got = f64::widen(
+                spmm_t(&x, &TermParts::new(&column_nnz(&x), parts), &q, l),
+                90,
+                l,
+            );
             let qa = Array2::from_shape_vec((300, l), q.clone()).unwrap();
             assert_eq!(got, spmm(&transpose(&x), qa.view()), "{parts} parts");
         }
