@@ -3,7 +3,10 @@
 //! - one article from raw text through [`Classifier::classify`] (analysis, TF-IDF row, scores,
 //!   probabilities, evidence words: what `tasnif classify` does per file),
 //! - the 8,930 test-outlet articles through [`Classifier::classify_batch`] (2 threads),
-//! - loading the saved model file.
+//! - loading the saved model file;
+//!
+//! and the same three for a topic model (`tasnif train --k 6` defaults) trained on the same
+//! articles, where classifying projects each article through the SVD to the nearest centroid.
 //!
 //! Needs `../shared`; skips itself when it is absent. `cargo bench --bench classify`
 
@@ -14,7 +17,9 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use tasnif::classify::Classifier;
 use tasnif::corpus::{Corpus, JsonlFields, read_jsonl};
 use tasnif::model::Model;
-use tasnif::train::{Silent, SupervisedParams, train_supervised};
+use tasnif::train::{
+    KChoice, Silent, SupervisedParams, TopicParams, train_supervised, train_topics,
+};
 
 fn bench(c: &mut Criterion) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -31,12 +36,16 @@ fn bench(c: &mut Criterion) {
         docs: train,
         ..Default::default()
     };
-    let model =
+    let supervised =
         train_supervised(&corpus, "ANT train", &SupervisedParams::new(42), &Silent).unwrap();
+    let (topics, _) = train_topics(
+        &corpus,
+        "ANT train",
+        &TopicParams::new(KChoice::Fixed(6), 42),
+        &Silent,
+    )
+    .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("ant.tasnif");
-    model.save(&file, false).unwrap();
-    let classifier = Classifier::new(model).unwrap();
 
     // a typical article: the median length of the test articles
     let mut by_len: Vec<&str> = test.iter().map(|d| d.text.as_str()).collect();
@@ -47,19 +56,24 @@ fn bench(c: &mut Criterion) {
         .map(|d| (d.id.as_str(), d.text.as_str()))
         .collect();
 
-    let mut g = c.benchmark_group("classify");
-    g.bench_function("one article from raw text", |b| {
-        b.iter(|| black_box(classifier.classify("a", black_box(article)).unwrap()))
-    });
-    g.bench_function("load the model file", |b| {
-        b.iter(|| black_box(Model::load(black_box(&file)).unwrap()))
-    });
-    g.sample_size(10);
-    g.throughput(Throughput::Elements(batch.len() as u64));
-    g.bench_function("batch of the test outlets", |b| {
-        b.iter(|| black_box(classifier.classify_batch(black_box(&batch))))
-    });
-    g.finish();
+    for (group, model) in [("classify", supervised), ("classify topics", topics)] {
+        let file = dir.path().join(format!("{group}.tasnif"));
+        model.save(&file, false).unwrap();
+        let classifier = Classifier::new(model).unwrap();
+        let mut g = c.benchmark_group(group);
+        g.bench_function("one article from raw text", |b| {
+            b.iter(|| black_box(classifier.classify("a", black_box(article)).unwrap()))
+        });
+        g.bench_function("load the model file", |b| {
+            b.iter(|| black_box(Model::load(black_box(&file)).unwrap()))
+        });
+        g.sample_size(10);
+        g.throughput(Throughput::Elements(batch.len() as u64));
+        g.bench_function("batch of the test outlets", |b| {
+            b.iter(|| black_box(classifier.classify_batch(black_box(&batch))))
+        });
+        g.finish();
+    }
 }
 
 criterion_group!(benches, bench);

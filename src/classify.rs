@@ -4,7 +4,7 @@
 
 use crate::cluster;
 use crate::model::{Model, ModelKind};
-use crate::reduce;
+use crate::reduce::{self, Projector};
 use crate::sparse::CsrMatrix;
 use crate::text::Analyzer;
 use rayon::prelude::*;
@@ -44,6 +44,8 @@ pub enum ClassifyError {
 pub struct Classifier {
     model: Model,
     analyzer: Analyzer,
+    /// A topic model's SVD, transposed once here rather than per article.
+    projector: Option<Projector>,
 }
 
 const EVIDENCE: usize = 5;
@@ -51,11 +53,24 @@ const EVIDENCE: usize = 5;
 impl Classifier {
     pub fn new(model: Model) -> Result<Self, crate::text::analyzer::AnalyzerError> {
         let analyzer = Analyzer::new(model.analyzer.clone())?;
-        Ok(Classifier { model, analyzer })
+        let projector = match &model.kind {
+            ModelKind::Topics(t) => Some(t.svd.projector()),
+            ModelKind::Supervised(_) => None,
+        };
+        Ok(Classifier {
+            model,
+            analyzer,
+            projector,
+        })
     }
 
     pub fn model(&self) -> &Model {
         &self.model
+    }
+
+    /// The analyser the model was trained with.
+    pub fn analyzer(&self) -> &Analyzer {
+        &self.analyzer
     }
 
     /// The TF-IDF row of a text.
@@ -86,8 +101,10 @@ impl Classifier {
             ModelKind::Topics(t) => {
                 let mut row = CsrMatrix::empty(m.vectorizer.vocabulary().len());
                 row.push_row(&cols, &vals);
-                let mut z = t
-                    .svd
+                let mut z = self
+                    .projector
+                    .as_ref()
+                    .expect("built for every topic model")
                     .transform(&row)
                     .expect("model dimensions were checked on load");
                 reduce::normalize_rows(&mut z);
