@@ -243,3 +243,66 @@ fn timings_flag_reports_every_stage() {
         );
     }
 }
+
+fn eval_json(model: &Path, corpus: &Path) -> (std::process::Output, serde_json::Value) {
+    let o = tasnif()
+        .arg("eval")
+        .arg(model)
+        .arg(corpus)
+        .arg("--json")
+        .output()
+        .unwrap();
+    let v = serde_json::from_slice(&o.stdout).unwrap_or(serde_json::Value::Null);
+    (o, v)
+}
+
+#[test]
+fn eval_of_a_topic_model_scores_labels_and_top_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("t.tasnif");
+    train(&model, "42");
+    let (o, v) = eval_json(&model, &data());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(v["documents"], 111);
+    let nmi = v["nmi"].as_f64().unwrap();
+    assert!(nmi > 0.5 && nmi <= 1.0, "{v}");
+    let w = &v["top_words"];
+    assert_eq!(w["documents"], 111);
+    assert_eq!(w["coherence_per_topic"].as_array().unwrap().len(), 4);
+    let (c, d) = (
+        w["coherence"].as_f64().unwrap(),
+        w["diversity"].as_f64().unwrap(),
+    );
+    // the four topics' words must go together in data/'s articles and mostly differ
+    assert!(c > 0.0 && c <= 1.0, "{w}");
+    assert!(d > 0.5 && d <= 1.0, "{w}");
+}
+
+/// Top-word quality needs no labels: an unlabelled corpus gets it alone; a supervised model
+/// on the same corpus is refused with a message.
+#[test]
+fn eval_on_unlabelled_text_reports_top_words_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("t.tasnif");
+    train(&model, "42");
+    let text = data().join("afghanistan/seed-000-moscow-taliban-withdrawal.txt");
+    let (o, v) = eval_json(&model, &text);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(v.get("nmi").is_none(), "{v}");
+    assert_eq!(v["top_words"]["documents"], 1);
+
+    let sup = dir.path().join("s.tasnif");
+    let t = tasnif()
+        .args(["train", "data", "--supervised", "--quiet", "--out"])
+        .arg(&sup)
+        .output()
+        .unwrap();
+    assert!(t.status.success(), "{}", String::from_utf8_lossy(&t.stderr));
+    let (o, _) = eval_json(&sup, &text);
+    assert!(!o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("no labelled documents"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use tasnif::classify::Classifier;
 use tasnif::corpus::{self, Corpus, JsonlFields};
-use tasnif::metrics::{classification::ClassificationReport, clustering};
+use tasnif::metrics::{classification::ClassificationReport, clustering, topic_words};
 use tasnif::model::{Model, ModelKind};
 use tasnif::text::{Analyzer, AnalyzerConfig};
 use tasnif::train::{self, KChoice, SupervisedParams, TopicParams};
@@ -453,6 +453,23 @@ fn classify(model_path: &Path, inputs: &[PathBuf], json: bool) -> Result<u8, Fai
     Ok(if skipped > 0 { EXIT_SKIPPED } else { EXIT_OK })
 }
 
+fn print_topic_words(w: &topic_words::TopicWordQuality) {
+    let per: Vec<String> = w
+        .coherence_per_topic
+        .iter()
+        .enumerate()
+        .map(|(t, c)| format!("{t}: {c:.3}"))
+        .collect();
+    println!(
+        "top {} words over {} documents: coherence (NPMI) {:.3}  diversity {:.3}\n  per topic  {}",
+        w.top_n,
+        w.documents,
+        w.coherence,
+        w.diversity,
+        per.join("  ")
+    );
+}
+
 fn eval(
     model_path: &Path,
     corpus_path: &Path,
@@ -462,12 +479,29 @@ fn eval(
 ) -> Result<u8, Failure> {
     let classifier = Classifier::new(load_model(model_path)?)?;
     let corpus = load_corpus(corpus_path, fields, sources)?;
+    // Topic descriptions are scored on every document; labels are not needed for that.
+    let words = match &classifier.model().kind {
+        ModelKind::Topics(t) => {
+            let texts: Vec<&str> = corpus.docs.iter().map(|d| d.text.as_str()).collect();
+            Some(topic_words::of_model(t, classifier.analyzer(), &texts))
+        }
+        ModelKind::Supervised(_) => None,
+    };
     let docs: Vec<(&str, &str)> = corpus
         .docs
         .iter()
         .filter(|d| d.label.is_some())
         .map(|d| (d.id.as_str(), d.text.as_str()))
         .collect();
+    if let (true, Some(w)) = (docs.is_empty(), &words) {
+        if json {
+            println!("{}", serde_json::json!({"top_words": w}));
+        } else {
+            print_topic_words(w);
+        }
+        let skipped = corpus.skipped.len();
+        return Ok(if skipped > 0 { EXIT_SKIPPED } else { EXIT_OK });
+    }
     if docs.is_empty() {
         return Err(Failure(format!(
             "{}: no labelled documents to evaluate on",
@@ -532,7 +566,7 @@ fn eval(
             if json {
                 println!(
                     "{}",
-                    serde_json::json!({"documents": p.len(), "nmi": nmi, "ari": ari, "purity": purity, "mapped_accuracy": mapped_acc, "mapping": map})
+                    serde_json::json!({"documents": p.len(), "nmi": nmi, "ari": ari, "purity": purity, "mapped_accuracy": mapped_acc, "mapping": map, "top_words": words})
                 );
             } else {
                 println!(
@@ -544,6 +578,9 @@ fn eval(
                         "  topic {topic} → {}",
                         l.map(|l| names[l].as_str()).unwrap_or("(no label)")
                     );
+                }
+                if let Some(w) = &words {
+                    print_topic_words(w);
                 }
             }
         }

@@ -1,2 +1,3 @@
 pub mod classification;
 pub mod clustering;
+pub mod topic_words;

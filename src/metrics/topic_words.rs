@@ -1,0 +1,160 @@
+//! Label-free quality of topic descriptions, for corpora without gold labels:
+//!
+//! - **coherence**: mean NPMI (normalised pointwise mutual information, Bouma 2009) over every
+//!   pair of a topic's top words, with probabilities from document co-occurrence in a reference
+//!   corpus — the "c_npmi" measure of Röder et al. (2015) with whole documents as windows. It
+//!   runs from -1 (the words never meet) through 0 (independent) to 1 (always together).
+//! - **diversity**: the share of distinct words among all topics' top words (Dieng et al. 2020);
+//!   1 when no word names two topics.
+//!
+//! Words are analysed terms (stems), matched against the analysed documents.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::model::TopicModel;
+use crate::text::Analyzer;
+
+/// Top words per topic that [`of_model`] scores (the count `tasnif topics` shows).
+pub const TOP_N: usize = 10;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TopicWordQuality {
+    /// Mean NPMI of each topic's top-word pairs (0 for a topic with fewer than two words).
+    pub coherence_per_topic: Vec<f64>,
+    /// Mean of `coherence_per_topic`.
+    pub coherence: f64,
+    pub diversity: f64,
+    /// Top words taken per topic.
+    pub top_n: usize,
+    /// Documents the co-occurrences were counted in.
+    pub documents: usize,
+}
+
+/// Scores `topics` (each a list of top terms, best first; the first `top_n` are used) against
+/// `docs`, each given as its analysed terms (repeats allowed).
+pub fn topic_word_quality<D: AsRef<[S]>, S: AsRef<str>>(
+    topics: &[Vec<String>],
+    top_n: usize,
+    docs: &[D],
+) -> TopicWordQuality {
+    let tops: Vec<&[String]> = topics.iter().map(|t| &t[..t.len().min(top_n)]).collect();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for t in &tops {
+        for w in t.iter() {
+            let next = index.len();
+            index.entry(w.as_str()).or_insert(next);
+        }
+    }
+    let m = index.len();
+    let mut df = vec![0u64; m];
+    let mut co = vec![0u64; m * m];
+    let mut present: Vec<usize> = Vec::new();
+    for d in docs {
+        present.clear();
+        present.extend(
+            d.as_ref()
+                .iter()
+                .filter_map(|w| index.get(w.as_ref()).copied()),
+        );
+        present.sort_unstable();
+        present.dedup();
+        for (a, &i) in present.iter().enumerate() {
+            df[i] += 1;
+            for &j in &present[a + 1..] {
+                co[i * m + j] += 1;
+            }
+        }
+    }
+    let n = docs.len() as f64;
+    let npmi = |i: usize, j: usize| -> f64 {
+        let (i, j) = (i.min(j), i.max(j));
+        let (pi, pj, pij) = (df[i] as f64 / n, df[j] as f64 / n, co[i * m + j] as f64 / n);
+        if pij == 0.0 {
+            -1.0
+        } else if pij == 1.0 {
+            1.0
+        } else {
+            (pij / (pi * pj)).ln() / -pij.ln()
+        }
+    };
+    let coherence_per_topic: Vec<f64> = tops
+        .iter()
+        .map(|t| {
+            let ids: Vec<usize> = t.iter().map(|w| index[w.as_str()]).collect();
+            let mut sum = 0.0;
+            let mut pairs = 0usize;
+            for a in 0..ids.len() {
+                for b in a + 1..ids.len() {
+                    if ids[a] != ids[b] {
+                        sum += npmi(ids[a], ids[b]);
+                        pairs += 1;
+                    }
+                }
+            }
+            if pairs == 0 { 0.0 } else { sum / pairs as f64 }
+        })
+        .collect();
+    let total: usize = tops.iter().map(|t| t.len()).sum();
+    TopicWordQuality {
+        coherence: coherence_per_topic.iter().sum::<f64>()
+            / coherence_per_topic.len().max(1) as f64,
+        coherence_per_topic,
+        diversity: if total == 0 {
+            0.0
+        } else {
+            m as f64 / total as f64
+        },
+        top_n,
+        documents: docs.len(),
+    }
+}
+
+/// [`topic_word_quality`] of a topic model's top terms (first [`TOP_N`]) on `texts`, analysed
+/// by `analyzer` (the model's own, so terms match).
+pub fn of_model(model: &TopicModel, analyzer: &Analyzer, texts: &[&str]) -> TopicWordQuality {
+    let topics: Vec<Vec<String>> = model
+        .topics
+        .iter()
+        .map(|t| t.top_terms.iter().map(|w| w.term.clone()).collect())
+        .collect();
+    let docs: Vec<Vec<String>> = texts.par_iter().map(|t| analyzer.terms(t)).collect();
+    topic_word_quality(&topics, TOP_N, &docs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(v: &[&str]) -> Vec<String> {
+        v.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn words_always_together_score_one_and_never_together_minus_one() {
+        let docs = vec![s(&["a", "b"]), s(&["a", "b", "c"]), s(&["c"]), s(&["d"])];
+        let q = topic_word_quality(&[s(&["a", "b"]), s(&["a", "d"])], 10, &docs);
+        assert!((q.coherence_per_topic[0] - 1.0).abs() < 1e-12, "{q:?}");
+        assert_eq!(q.coherence_per_topic[1], -1.0);
+        assert_eq!(q.diversity, 3.0 / 4.0);
+        assert_eq!(q.documents, 4);
+    }
+
+    #[test]
+    fn independent_words_score_zero() {
+        // P(a) = P(b) = 1/2 and P(a, b) = 1/4: independent
+        let docs = vec![s(&["a", "b"]), s(&["a"]), s(&["b"]), s(&["x"])];
+        let q = topic_word_quality(&[s(&["a", "b"])], 10, &docs);
+        assert!(q.coherence.abs() < 1e-12, "{q:?}");
+    }
+
+    #[test]
+    fn only_the_first_top_n_words_count_and_repeats_in_a_document_count_once() {
+        let docs = vec![s(&["a", "a", "b"]), s(&["a", "b"]), s(&["z"])];
+        let q = topic_word_quality(&[s(&["a", "b", "z"])], 2, &docs);
+        assert!((q.coherence - 1.0).abs() < 1e-12, "{q:?}");
+        assert_eq!(q.diversity, 1.0);
+    }
+}
