@@ -51,7 +51,7 @@ pub struct Topic {
     pub name: String,
     /// Training documents in the topic.
     pub size: usize,
-    /// Most distinctive terms (class-based TF-IDF), best first.
+    /// Most distinctive terms (log-odds z-score against the rest of the corpus), best first.
     pub top_terms: Vec<TopTerm>,
     /// Sparse term-space weights (column, mean TF-IDF of the topic's documents), for evidence.
     pub term_weights: Vec<(u32, f64)>,

@@ -283,7 +283,7 @@ impl TfidfVectorizer {
     /// [`fit_transform_texts`](Self::fit_transform_texts) that also returns every distinct
     /// word form of the corpus with its term and number of occurrences and, with `raw_counts`,
     /// each document's raw in-vocabulary counts (aligned with the TF-IDF matrix's entries):
-    /// what topic description needs (class-based TF-IDF, surface words) without analysing the
+    /// what topic description needs (per-topic term counts, surface words) without analysing the
     /// corpus a second time.
     pub fn fit_transform_texts_detailed<T: AsRef<str> + Sync>(
         params: &ValidTfidfParams,
