@@ -6,7 +6,7 @@
 //! cargo run --release --example supervised_eval -- [--corpus PATH] [--validate] [--train-only]
 //!     [--c 0.1] [--sublinear true] [--min-df 5] [--max-df 1.0] [--ngram-max 2] [--balanced true]
 //!     [--nb 4] [--pooled reliable|exclude|off] [--loss l2|l1|lr] [--nb-beta 1]
-//!     [--balance-power 1] [--use-idf true] [--title-repeat 1]
+//!     [--balance-power 1] [--use-idf true] [--title-repeat 1] [--char-weight 0]
 //! ```
 //! The defaults are those of `SupervisedParams::new` (`--loss lr --c 1 --min-df 2` is the
 //! best-validated setting, not shipped for its model size; with `--nb 0 --pooled off
@@ -90,6 +90,77 @@ struct Setting {
     /// Class weights `(n / (k·n_c))^p` from the fold's training labels: 1 = balanced,
     /// 0 = uniform (only with `balanced`).
     balance_power: f64,
+    /// Experiment: weight of a second block of within-word character n-gram features
+    /// (lengths `CHAR_NGRAMS`, of each kept token's normalised form padded with spaces), added
+    /// beside the word features with rows re-normalised; 0 = words only.
+    char_weight: f64,
+}
+
+/// The analysed documents of a validation run: word terms, and character n-grams (empty
+/// unless a `--char-weight` above 0 is tried).
+struct Terms {
+    words: Vec<Vec<String>>,
+    chars: Vec<Vec<String>>,
+}
+
+/// Character n-gram lengths of the `--char-weight` experiment.
+const CHAR_NGRAMS: (usize, usize) = (3, 5);
+
+/// The character n-grams of every kept token of `text` (see `Setting::char_weight`).
+fn char_terms(analyzer: &Analyzer, text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut norm = String::new();
+    analyzer.for_each_token(text, |t| {
+        analyzer
+            .config()
+            .normalize
+            .normalize_into(&text[t.start..t.end], &mut norm);
+        let padded: Vec<char> = std::iter::once(' ')
+            .chain(norm.chars())
+            .chain(std::iter::once(' '))
+            .collect();
+        for n in CHAR_NGRAMS.0..=CHAR_NGRAMS.1 {
+            for w in padded.windows(n) {
+                let mut g = String::with_capacity(n * 2 + 1);
+                g.push('#');
+                g.extend(w);
+                out.push(g);
+            }
+        }
+    });
+    out
+}
+
+/// `[a | w·b]` with rows re-normalised to unit L2 (`b`'s columns after `a`'s).
+fn hstack(a: &CsrMatrix, b: &CsrMatrix, w: f64) -> CsrMatrix {
+    let mut out = CsrMatrix::empty(a.n_cols + b.n_cols);
+    for r in 0..a.n_rows() {
+        let (ca, va) = a.row(r);
+        let (cb, vb) = b.row(r);
+        let cols: Vec<u32> = ca
+            .iter()
+            .cloned()
+            .chain(cb.iter().map(|c| c + a.n_cols as u32))
+            .collect();
+        let mut vals: Vec<f64> = va.iter().cloned().chain(vb.iter().map(|v| v * w)).collect();
+        let norm = vals.iter().map(|v| v * v).sum::<f64>().sqrt();
+        if norm > 0.0 {
+            vals.iter_mut().for_each(|v| *v /= norm);
+        }
+        out.push_row(&cols, &vals);
+    }
+    out
+}
+
+/// TF-IDF settings of the character block: sublinear tf, min_df 5, unigrams of n-grams.
+fn char_params() -> ValidTfidfParams {
+    TfidfParams {
+        sublinear_tf: true,
+        min_df: DocFreq::Count(5),
+        ..TfidfParams::default()
+    }
+    .check()
+    .expect("valid TF-IDF parameters")
 }
 
 #[derive(Clone, Copy, Debug, serde::Serialize)]
@@ -241,7 +312,7 @@ fn apply_mask(x: &CsrMatrix, keep: &[bool]) -> CsrMatrix {
 /// (predictions restricted to those labels).
 fn evaluate(
     s: &Setting,
-    terms: &[Vec<String>],
+    terms: &Terms,
     y: &[usize],
     groups: &[usize],
     train: &[usize],
@@ -256,8 +327,19 @@ fn evaluate(
         .cloned()
         .filter(|&i| shared.contains(&y[i]))
         .collect();
+    let (chars, terms) = (&terms.chars, &terms.words);
     let tr_terms: Vec<Vec<String>> = train.iter().map(|&i| terms[i].clone()).collect();
     let (v, x) = fit_tfidf(&s.tfidf, &tr_terms);
+    let char_block = (s.char_weight > 0.0).then(|| {
+        let tr_chars: Vec<&Vec<String>> = train.iter().map(|&i| &chars[i]).collect();
+        let (cv, cx) = TfidfVectorizer::fit_transform(&char_params(), &tr_chars).unwrap();
+        let ev_chars: Vec<&Vec<String>> = eval.iter().map(|&i| &chars[i]).collect();
+        (cx, cv.transform(&ev_chars))
+    });
+    let x = match &char_block {
+        Some((cx, _)) => hstack(&x, cx, s.char_weight),
+        None => x,
+    };
     let ytr: Vec<usize> = train.iter().map(|&i| y[i]).collect();
     let gtr: Vec<usize> = train.iter().map(|&i| groups[i]).collect();
     let keep = outlet_mask(&x, &ytr, &gtr, s.outlet_ratio);
@@ -270,9 +352,12 @@ fn evaluate(
     }
     .unwrap();
     let ev_terms: Vec<Vec<String>> = eval.iter().map(|&i| terms[i].clone()).collect();
-    let margins = model
-        .decision_function(&apply_mask(&v.transform(&ev_terms), &keep))
-        .unwrap();
+    let xe = v.transform(&ev_terms);
+    let xe = match &char_block {
+        Some((_, ce)) => hstack(&xe, ce, s.char_weight),
+        None => xe,
+    };
+    let margins = model.decision_function(&apply_mask(&xe, &keep)).unwrap();
     // Predictions are restricted to the labels the scored rows use: when scoring on one
     // outlet, a label outside its taxonomy (middleEast on AlArabiya, culture on SkyNews) cannot
     // be right by that outlet's labels, nor shown wrong. Applied to every setting alike.
@@ -383,6 +468,18 @@ fn main() {
                 t
             })
             .collect();
+        let char_weights: Vec<f64> = list(&args, "--char-weight", "0");
+        let chars: Vec<Vec<String>> = if char_weights.iter().any(|&w| w > 0.0) {
+            tr.par_iter()
+                .map(|d| char_terms(&analyzer, &d.text))
+                .collect()
+        } else {
+            vec![Vec::new(); tr.len()]
+        };
+        let terms = Terms {
+            words: terms,
+            chars,
+        };
         let y: Vec<usize> = tr
             .iter()
             .map(|d| label_id(d.label.as_deref().unwrap_or_default()))
@@ -407,6 +504,7 @@ fn main() {
             loss: "l2".to_string(),
             nb_beta: 1.0,
             balance_power: 1.0,
+            char_weight: 0.0,
         };
         let axis = |grid: Vec<Setting>, f: &dyn Fn(&Setting) -> Vec<Setting>| -> Vec<Setting> {
             grid.iter().flat_map(f).collect()
@@ -506,6 +604,15 @@ fn main() {
                 .into_iter()
                 .map(|v| Setting {
                     nb_beta: v,
+                    ..s.clone()
+                })
+                .collect()
+        });
+        grid = axis(grid, &|s| {
+            char_weights
+                .iter()
+                .map(|&v| Setting {
+                    char_weight: v,
                     ..s.clone()
                 })
                 .collect()
@@ -623,6 +730,7 @@ fn main() {
         loss: arg(&args, "--loss", "l2".to_string()),
         nb_beta: arg(&args, "--nb-beta", 1.0),
         balance_power: arg(&args, "--balance-power", 1.0),
+        char_weight: arg(&args, "--char-weight", 0.0),
     };
 
     let train: Vec<&Document> = docs
@@ -646,6 +754,17 @@ fn main() {
     let tr_terms: Vec<Vec<String>> = train.par_iter().map(|d| analyzer.terms(&d.text)).collect();
     let t_analyse = t.elapsed().as_secs_f64();
     let (vectorizer, x) = fit_tfidf(&chosen.tfidf, &tr_terms);
+    let chars = |docs: &[&Document]| -> Vec<Vec<String>> {
+        docs.par_iter()
+            .map(|d| char_terms(&analyzer, &d.text))
+            .collect()
+    };
+    let char_vectorizer = (chosen.char_weight > 0.0)
+        .then(|| TfidfVectorizer::fit_transform(&char_params(), &chars(&train)).unwrap());
+    let x = match &char_vectorizer {
+        Some((_, cx)) => hstack(&x, cx, chosen.char_weight),
+        None => x,
+    };
     let t_tfidf = t.elapsed().as_secs_f64() - t_analyse;
     let model = if let Some(pooling) = chosen.pooled.pooling() {
         let gtr: Vec<usize> = train
@@ -678,6 +797,10 @@ fn main() {
     let te_terms: Vec<Vec<String>> = test.par_iter().map(|d| analyzer.terms(&d.text)).collect();
     let t_te_analyse = t.elapsed().as_secs_f64();
     let xt = vectorizer.transform(&te_terms);
+    let xt = match &char_vectorizer {
+        Some((cv, _)) => hstack(&xt, &cv.transform(&chars(&test)), chosen.char_weight),
+        None => xt,
+    };
     let t_te_tfidf = t.elapsed().as_secs_f64() - t_te_analyse;
     let pred = model.predict(&xt).unwrap();
     let batch_s = t.elapsed().as_secs_f64();

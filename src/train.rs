@@ -161,6 +161,10 @@ impl SupervisedParams {
     /// squared-hinge SVM stays. (Measured once on the test outlets, the min_df 2 logistic
     /// setting scored macro-F1 0.767 against this one's 0.779: validation at this resolution
     /// does not rank settings the way the test outlets do.)
+    ///
+    /// Later candidates, same folds: within-word character 3–5-grams beside the words
+    /// (`--char-weight` 0.5 / 1) 0.8895 / 0.8890; C 0.05–0.2 × max_df 0.5 / 1 × NB smoothing
+    /// 2–8, 0.8908–0.8935. None adopted.
     pub fn new(seed: u64) -> Self {
         SupervisedParams {
             analyzer: AnalyzerConfig::default(),
