@@ -26,7 +26,10 @@ pub struct Classification {
     pub label: String,
     /// Topic index or label index.
     pub class: usize,
-    /// Cosine similarity to the topic centroid, or the label's probability.
+    /// Topic models: cosine between the article's TF-IDF vector and the topic centroid's
+    /// direction in term space (the SVD maps the centroid back), i.e. the LSA cosine times the
+    /// share of the article that the SVD's space holds; an article on none of the topics scores
+    /// near 0 even when its LSA cosine is high. Supervised models: the label's probability.
     pub score: f64,
     /// Every label's probability (supervised models).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -107,9 +110,15 @@ impl Classifier {
                     .expect("built for every topic model")
                     .transform(&row)
                     .expect("model dimensions were checked on load");
+                // Share of the article's TF-IDF vector that lies in the SVD's space: what the
+                // LSA cosine alone leaves out (an article about football keeps a high LSA cosine
+                // to some topic after its football words are projected away).
+                let in_space =
+                    z.row(0).dot(&z.row(0)).sqrt() / vals.iter().map(|v| v * v).sum::<f64>().sqrt();
                 reduce::normalize_rows(&mut z);
-                let (topic, score) = cluster::assign_cosine(t.centroids.view(), z.view())
+                let (topic, lsa_cosine) = cluster::assign_cosine(t.centroids.view(), z.view())
                     .expect("model dimensions were checked on load")[0];
+                let score = lsa_cosine * in_space;
                 let weights = &t.topics[topic].term_weights;
                 let scored = cols
                     .iter()
