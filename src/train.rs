@@ -76,6 +76,18 @@ pub struct TopicParams {
     pub kmeans: KMeansParams,
     pub k: KChoice,
     pub n_top_terms: usize,
+    pub top_words: TopWords,
+}
+
+/// How a topic's top words (and so its name) are ranked; see `describe_topics`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TopWords {
+    /// Weighted log-odds z-score against the rest of the corpus (Monroe et al. 2008).
+    #[default]
+    LogOdds,
+    /// BERTopic's class-based TF-IDF, `tf(t, c) · ln(1 + A / f(t))`, kept to compare against
+    /// (`examples/topic_words.rs`).
+    ClassTfidf,
 }
 
 impl TopicParams {
@@ -103,6 +115,7 @@ impl TopicParams {
             },
             k,
             n_top_terms: 10,
+            top_words: TopWords::default(),
         }
     }
 }
@@ -356,6 +369,7 @@ pub fn train_topics(
         k,
         &surface,
         params.n_top_terms,
+        params.top_words,
         &z,
         &centroids,
         corpus,
@@ -400,11 +414,12 @@ fn log_odds_z(y: f64, n: f64, f: f64, total: f64) -> f64 {
 /// Names and describes each topic by its most over-represented terms ([`log_odds_z`]), shown
 /// as their most frequent spelling.
 ///
-/// Why not class-based TF-IDF (BERTopic's c-TF-IDF, `tf(t, c) · ln(1 + A / f(t))`, used here
-/// before): it ranks by raw frequency within the topic, so words common to every topic
-/// (الرئيس "the president") headed several lists. The z-score asks instead how surely a word is
-/// more frequent in this topic than elsewhere. Measured with `tasnif eval` on the training
-/// corpus (top 10 words; coherence = mean NPMI of word pairs, diversity = share of distinct
+/// Why not class-based TF-IDF (BERTopic's c-TF-IDF, `tf(t, c) · ln(1 + A / f(t))` with A the
+/// mean count per topic; [`TopWords::ClassTfidf`], the default before): it ranks by raw
+/// frequency within the topic, so words common to every topic (الرئيس "the president") headed
+/// several lists. The z-score asks instead how surely a word is more frequent in this topic
+/// than elsewhere. `examples/topic_words.rs` scores both on the same topics (top 10 words on
+/// the training corpus; coherence = mean NPMI of word pairs, diversity = share of distinct
 /// words, see `metrics::topic_words`), c-TF-IDF → log-odds: `data/` k = 4 0.317 / 0.900 →
 /// 0.365 / 0.975; ANT balanced sample k = 6 0.281 / 0.933 → 0.298 / 0.983; full ANT k = 6
 /// 0.286 / 0.950 → 0.308 / 0.967.
@@ -417,6 +432,7 @@ fn describe_topics(
     k: usize,
     surface: &[String],
     n_top: usize,
+    scoring: TopWords,
     z: &ndarray::Array2<f64>,
     centroids: &ndarray::Array2<f64>,
     corpus: &Corpus,
@@ -443,10 +459,14 @@ fn describe_topics(
     (0..k)
         .map(|c| {
             let n_c: f64 = tf[c].iter().sum();
+            let score = |i: usize| match scoring {
+                TopWords::LogOdds => log_odds_z(tf[c][i], n_c, f[i], total),
+                TopWords::ClassTfidf => tf[c][i] * (1.0 + total / k as f64 / f[i]).ln(),
+            };
             let mut scored: Vec<(usize, f64)> = (0..v)
                 .filter(|&i| tf[c][i] > 0.0)
-                .map(|i| (i, log_odds_z(tf[c][i], n_c, f[i], total)))
-                .filter(|&(_, z)| z > 0.0)
+                .map(|i| (i, score(i)))
+                .filter(|&(_, w)| w > 0.0)
                 .collect();
             scored.sort_by(|p, q| q.1.total_cmp(&p.1).then(p.0.cmp(&q.0)));
             let mut seen_words = Vec::new();
