@@ -34,7 +34,8 @@ pub struct TopicWordQuality {
 }
 
 /// Scores `topics` (each a list of top terms, best first; the first `top_n` are used) against
-/// `docs`, each given as its analysed terms (repeats allowed).
+/// `docs`, each given as its analysed terms (repeats allowed). Without documents every pair
+/// scores 0.
 pub fn topic_word_quality<D: AsRef<[S]>, S: AsRef<str>>(
     topics: &[Vec<String>],
     top_n: usize,
@@ -70,6 +71,9 @@ pub fn topic_word_quality<D: AsRef<[S]>, S: AsRef<str>>(
     }
     let n = docs.len() as f64;
     let npmi = |i: usize, j: usize| -> f64 {
+        if docs.is_empty() {
+            return 0.0; // no evidence either way
+        }
         let (i, j) = (i.min(j), i.max(j));
         let (pi, pj, pij) = (df[i] as f64 / n, df[j] as f64 / n, co[i * m + j] as f64 / n);
         if pij == 0.0 {
@@ -140,6 +144,13 @@ mod tests {
         assert_eq!(q.coherence_per_topic[1], -1.0);
         assert_eq!(q.diversity, 3.0 / 4.0);
         assert_eq!(q.documents, 4);
+    }
+
+    #[test]
+    fn no_documents_score_zero_not_nan() {
+        let docs: Vec<Vec<String>> = Vec::new();
+        let q = topic_word_quality(&[s(&["a", "b"])], 10, &docs);
+        assert_eq!(q.coherence, 0.0);
     }
 
     #[test]
