@@ -359,3 +359,55 @@ fn off_topic_articles_score_low_with_a_topic_model() {
         "off-topic median {off_topic:.3}, data/ median {on_topic:.3}"
     );
 }
+
+/// `--min-score`: an article on none of the topics gets no topic, the others keep theirs.
+#[test]
+fn min_score_leaves_an_off_topic_article_without_a_topic() {
+    let dir = tempfile::tempdir().unwrap();
+    let sport = dir.path().join("sport.txt");
+    std::fs::write(
+        &sport,
+        "فاز فريق ريال مدريد على برشلونة بثلاثة أهداف مقابل هدف في مباراة الدوري الإسباني لكرة \
+         القدم، وسجل اللاعب الهدف الأول في الدقيقة العاشرة من الشوط الأول أمام جماهير الملعب، \
+         وتصدر الفريق جدول الترتيب قبل نهاية الموسم.\n",
+    )
+    .unwrap();
+    let page = data().join("afghanistan/seed-000-moscow-taliban-withdrawal.txt");
+    let o = tasnif()
+        .args([
+            "classify",
+            "models/topics.tasnif",
+            "--json",
+            "--min-score",
+            "0.2",
+        ])
+        .arg(&sport)
+        .arg(&page)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows: Vec<serde_json::Value> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(
+        rows[0]["label"].is_null() && rows[0]["class"].is_null(),
+        "{}",
+        rows[0]
+    );
+    assert!(rows[0]["nearest_label"].is_string(), "{}", rows[0]);
+    assert!(rows[0]["score"].as_f64().unwrap() < 0.2);
+    assert!(
+        rows[1]["label"].as_str().unwrap().contains("طالبان"),
+        "{}",
+        rows[1]
+    );
+
+    let text = tasnif()
+        .args(["classify", "models/topics.tasnif", "--min-score", "0.2"])
+        .arg(&sport)
+        .output()
+        .unwrap();
+    let line = String::from_utf8_lossy(&text.stdout).to_string();
+    assert_eq!(line.split('\t').nth(1), Some("-"), "{line}");
+}

@@ -59,6 +59,11 @@ enum Command {
         inputs: Vec<PathBuf>,
         #[arg(long)]
         json: bool,
+        /// Below this score an article gets no topic (label): "-" in the text output, `null`
+        /// label and class in JSON, with the nearest one as `nearest_label`. Topic models score
+        /// 0–1 (cosine to the topic in term space), supervised models by probability.
+        #[arg(long)]
+        min_score: Option<f64>,
     },
     /// Evaluate a model on a labelled corpus.
     Eval {
@@ -159,7 +164,8 @@ pub fn run() -> ExitCode {
             model,
             inputs,
             json,
-        } => classify(&model, &inputs, json),
+            min_score,
+        } => classify(&model, &inputs, json, min_score),
         Command::Eval {
             model,
             corpus,
@@ -391,7 +397,15 @@ fn topics(path: &Path, json: bool) -> Result<u8, Failure> {
     Ok(EXIT_OK)
 }
 
-fn classify(model_path: &Path, inputs: &[PathBuf], json: bool) -> Result<u8, Failure> {
+fn classify(
+    model_path: &Path,
+    inputs: &[PathBuf],
+    json: bool,
+    min_score: Option<f64>,
+) -> Result<u8, Failure> {
+    if let Some(m) = min_score.filter(|m| !m.is_finite()) {
+        return Err(Failure(format!("--min-score {m}: give a finite number")));
+    }
     let classifier = Classifier::new(load_model(model_path)?)?;
     let mut docs: Vec<(String, String)> = Vec::new();
     let mut skipped = 0;
@@ -432,14 +446,23 @@ fn classify(model_path: &Path, inputs: &[PathBuf], json: bool) -> Result<u8, Fai
     }
     let refs: Vec<(&str, &str)> = docs.iter().map(|(i, t)| (i.as_str(), t.as_str())).collect();
     for ((id, _), result) in refs.iter().zip(classifier.classify_batch(&refs)) {
+        let assigned =
+            |c: &tasnif::classify::Classification| min_score.is_none_or(|m| c.score >= m);
         match result {
-            Ok(c) if json => println!("{}", serde_json::to_string(&c).unwrap_or_default()),
+            Ok(c) if json => {
+                let mut v = serde_json::to_value(&c).unwrap_or_default();
+                if !assigned(&c) {
+                    v["nearest_label"] = v["label"].take();
+                    v["class"] = serde_json::Value::Null;
+                }
+                println!("{v}");
+            }
             Ok(c) => {
                 let words: Vec<&str> = c.evidence.iter().map(|e| e.word.as_str()).collect();
                 println!(
                     "{}\t{}\t{:.3}\t{}",
                     c.id,
-                    c.label,
+                    if assigned(&c) { c.label.as_str() } else { "-" },
                     c.score,
                     words.join("، ")
                 );
