@@ -411,3 +411,21 @@ fn min_score_leaves_an_off_topic_article_without_a_topic() {
     let line = String::from_utf8_lossy(&text.stdout).to_string();
     assert_eq!(line.split('\t').nth(1), Some("-"), "{line}");
 }
+
+/// `train --json` carries what the text output says, the agreement with the labels included.
+#[test]
+fn train_json_reports_agreement_with_the_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = tasnif()
+        .args(["train", "data", "--k", "4", "--quiet", "--json", "--out"])
+        .arg(dir.path().join("t.tasnif"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["topics"].as_array().unwrap().len(), 4);
+    for m in ["nmi", "ari", "purity"] {
+        let x = v["against_labels"][m].as_f64().unwrap_or(-1.0);
+        assert!(x > 0.0 && x <= 1.0, "{m}: {v}");
+    }
+}

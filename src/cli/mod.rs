@@ -300,6 +300,23 @@ fn train_cmd(a: TrainArgs) -> Result<u8, Failure> {
     progress.timed("saving the model", saving);
     let secs = started.elapsed().as_secs_f64();
     let skipped = corpus.skipped.len();
+    // topics against the corpus labels, when every document has one
+    let agreement = match (assignments, corpus.docs.iter().all(|d| d.label.is_some())) {
+        (Some(labels), true) => {
+            let truth: Vec<&str> = corpus
+                .docs
+                .iter()
+                .map(|d| d.label.as_deref().unwrap_or_default())
+                .collect();
+            let (t, _) = clustering::encode_labels(&truth);
+            Some((
+                clustering::nmi(&t, &labels),
+                clustering::ari(&t, &labels),
+                clustering::purity(&t, &labels),
+            ))
+        }
+        _ => None,
+    };
     if a.json {
         let mut v = serde_json::json!({
             "model": a.out, "kind": model.kind_name(), "documents": corpus.docs.len(), "skipped": skipped,
@@ -308,6 +325,9 @@ fn train_cmd(a: TrainArgs) -> Result<u8, Failure> {
         if let ModelKind::Topics(t) = &model.kind {
             v["topics"] = serde_json::to_value(topic_rows(t)).unwrap_or_default();
             v["k_scan"] = serde_json::to_value(&t.k_scan).unwrap_or_default();
+        }
+        if let Some((nmi, ari, purity)) = agreement {
+            v["against_labels"] = serde_json::json!({"nmi": nmi, "ari": ari, "purity": purity});
         }
         println!("{v}");
     } else {
@@ -329,19 +349,8 @@ fn train_cmd(a: TrainArgs) -> Result<u8, Failure> {
             }
             print_topics(t);
         }
-        if let (Some(labels), true) = (assignments, corpus.docs.iter().all(|d| d.label.is_some())) {
-            let truth: Vec<&str> = corpus
-                .docs
-                .iter()
-                .map(|d| d.label.as_deref().unwrap_or_default())
-                .collect();
-            let (t, _) = clustering::encode_labels(&truth);
-            println!(
-                "\nagainst the corpus labels: NMI {:.3}, ARI {:.3}, purity {:.3}",
-                clustering::nmi(&t, &labels),
-                clustering::ari(&t, &labels),
-                clustering::purity(&t, &labels)
-            );
+        if let Some((nmi, ari, purity)) = agreement {
+            println!("\nagainst the corpus labels: NMI {nmi:.3}, ARI {ari:.3}, purity {purity:.3}");
         }
     }
     Ok(if skipped > 0 { EXIT_SKIPPED } else { EXIT_OK })
