@@ -41,6 +41,7 @@ enum Command {
         /// Print word<TAB>stem lines.
         #[arg(long)]
         tsv: bool,
+        /// One JSON object per token (word, stem, byte offsets) instead of text
         #[arg(long)]
         json: bool,
     },
@@ -49,6 +50,7 @@ enum Command {
     /// Show the topics of a model.
     Topics {
         model: PathBuf,
+        /// The topics as one JSON object
         #[arg(long)]
         json: bool,
     },
@@ -57,6 +59,7 @@ enum Command {
         model: PathBuf,
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
+        /// One JSON object per article, one per line
         #[arg(long)]
         json: bool,
         /// Below this score an article gets no topic (label): "-" in the text output, `null`
@@ -74,6 +77,7 @@ enum Command {
         /// Only documents whose JSONL `source` is one of these (comma-separated), e.g. BBC,CNN,france24.
         #[arg(long, value_delimiter = ',')]
         sources: Vec<String>,
+        /// The whole evaluation as one JSON object
         #[arg(long)]
         json: bool,
     },
@@ -121,6 +125,7 @@ struct TrainArgs {
     /// Print the wall time of every stage (reading, analysis, SVD, k-means, saving) to stderr.
     #[arg(long)]
     timings: bool,
+    /// A JSON summary (model, counts, topics, k scan, agreement with labels) instead of text
     #[arg(long)]
     json: bool,
 }
