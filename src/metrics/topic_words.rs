@@ -41,91 +41,129 @@ pub fn topic_word_quality<D: AsRef<[S]>, S: AsRef<str>>(
     top_n: usize,
     docs: &[D],
 ) -> TopicWordQuality {
-    let tops: Vec<&[String]> = topics.iter().map(|t| &t[..t.len().min(top_n)]).collect();
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    for t in &tops {
-        for w in t.iter() {
-            let next = index.len();
-            index.entry(w.as_str()).or_insert(next);
-        }
-    }
-    let m = index.len();
-    let mut df = vec![0u64; m];
-    let mut co = vec![0u64; m * m];
-    let mut present: Vec<usize> = Vec::new();
-    for d in docs {
-        present.clear();
-        present.extend(
-            d.as_ref()
-                .iter()
-                .filter_map(|w| index.get(w.as_ref()).copied()),
-        );
-        present.sort_unstable();
-        present.dedup();
-        for (a, &i) in present.iter().enumerate() {
-            df[i] += 1;
-            for &j in &present[a + 1..] {
-                co[i * m + j] += 1;
-            }
-        }
-    }
-    let n = docs.len() as f64;
-    let npmi = |i: usize, j: usize| -> f64 {
-        if docs.is_empty() {
-            return 0.0; // no evidence either way
-        }
-        let (i, j) = (i.min(j), i.max(j));
-        let (pi, pj, pij) = (df[i] as f64 / n, df[j] as f64 / n, co[i * m + j] as f64 / n);
-        if pij == 0.0 {
-            -1.0
-        } else if pij == 1.0 {
-            1.0
-        } else {
-            (pij / (pi * pj)).ln() / -pij.ln()
-        }
-    };
-    let coherence_per_topic: Vec<f64> = tops
+    let words = TopWords::new(topics, top_n);
+    let present: Vec<Vec<u32>> = docs
         .iter()
-        .map(|t| {
-            let ids: Vec<usize> = t.iter().map(|w| index[w.as_str()]).collect();
-            let mut sum = 0.0;
-            let mut pairs = 0usize;
-            for a in 0..ids.len() {
-                for b in a + 1..ids.len() {
-                    if ids[a] != ids[b] {
-                        sum += npmi(ids[a], ids[b]);
-                        pairs += 1;
-                    }
-                }
-            }
-            if pairs == 0 { 0.0 } else { sum / pairs as f64 }
-        })
+        .map(|d| words.present(d.as_ref().iter().map(|w| w.as_ref())))
         .collect();
-    let total: usize = tops.iter().map(|t| t.len()).sum();
-    TopicWordQuality {
-        coherence: coherence_per_topic.iter().sum::<f64>()
-            / coherence_per_topic.len().max(1) as f64,
-        coherence_per_topic,
-        diversity: if total == 0 {
-            0.0
-        } else {
-            m as f64 / total as f64
-        },
-        top_n,
-        documents: docs.len(),
-    }
+    words.score(&present)
 }
 
 /// [`topic_word_quality`] of a topic model's top terms (first [`TOP_N`]) on `texts`, analysed
-/// by `analyzer` (the model's own, so terms match).
+/// by `analyzer` (the model's own, so terms match). Keeps only which top words each document
+/// has, not its terms.
 pub fn of_model(model: &TopicModel, analyzer: &Analyzer, texts: &[&str]) -> TopicWordQuality {
     let topics: Vec<Vec<String>> = model
         .topics
         .iter()
         .map(|t| t.top_terms.iter().map(|w| w.term.clone()).collect())
         .collect();
-    let docs: Vec<Vec<String>> = texts.par_iter().map(|t| analyzer.terms(t)).collect();
-    topic_word_quality(&topics, TOP_N, &docs)
+    let words = TopWords::new(&topics, TOP_N);
+    let present: Vec<Vec<u32>> = texts
+        .par_iter()
+        .map(|t| {
+            let mut ids = Vec::new();
+            analyzer.for_each_token(t, |tok| {
+                if let Some(&i) = words.index.get(tok.term) {
+                    ids.push(i);
+                }
+            });
+            ids.sort_unstable();
+            ids.dedup();
+            ids
+        })
+        .collect();
+    words.score(&present)
+}
+
+/// The distinct top words of all topics, numbered.
+struct TopWords<'a> {
+    tops: Vec<&'a [String]>,
+    index: HashMap<&'a str, u32>,
+    top_n: usize,
+}
+
+impl<'a> TopWords<'a> {
+    fn new(topics: &'a [Vec<String>], top_n: usize) -> Self {
+        let tops: Vec<&[String]> = topics.iter().map(|t| &t[..t.len().min(top_n)]).collect();
+        let mut index: HashMap<&str, u32> = HashMap::new();
+        for t in &tops {
+            for w in t.iter() {
+                let next = index.len() as u32;
+                index.entry(w.as_str()).or_insert(next);
+            }
+        }
+        TopWords { tops, index, top_n }
+    }
+
+    /// The sorted, distinct ids of the top words among `terms`.
+    fn present<'t>(&self, terms: impl Iterator<Item = &'t str>) -> Vec<u32> {
+        let mut ids: Vec<u32> = terms.filter_map(|w| self.index.get(w).copied()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
+    /// Coherence and diversity from each document's sorted, distinct top-word ids.
+    fn score(&self, present: &[Vec<u32>]) -> TopicWordQuality {
+        let m = self.index.len();
+        let mut df = vec![0u64; m];
+        let mut co = vec![0u64; m * m];
+        for ids in present {
+            for (a, &i) in ids.iter().enumerate() {
+                df[i as usize] += 1;
+                for &j in &ids[a + 1..] {
+                    co[i as usize * m + j as usize] += 1;
+                }
+            }
+        }
+        let n = present.len() as f64;
+        let npmi = |i: usize, j: usize| -> f64 {
+            if present.is_empty() {
+                return 0.0; // no evidence either way
+            }
+            let (i, j) = (i.min(j), i.max(j));
+            let (pi, pj, pij) = (df[i] as f64 / n, df[j] as f64 / n, co[i * m + j] as f64 / n);
+            if pij == 0.0 {
+                -1.0
+            } else if pij == 1.0 {
+                1.0
+            } else {
+                (pij / (pi * pj)).ln() / -pij.ln()
+            }
+        };
+        let coherence_per_topic: Vec<f64> = self
+            .tops
+            .iter()
+            .map(|t| {
+                let ids: Vec<usize> = t.iter().map(|w| self.index[w.as_str()] as usize).collect();
+                let mut sum = 0.0;
+                let mut pairs = 0usize;
+                for a in 0..ids.len() {
+                    for b in a + 1..ids.len() {
+                        if ids[a] != ids[b] {
+                            sum += npmi(ids[a], ids[b]);
+                            pairs += 1;
+                        }
+                    }
+                }
+                if pairs == 0 { 0.0 } else { sum / pairs as f64 }
+            })
+            .collect();
+        let total: usize = self.tops.iter().map(|t| t.len()).sum();
+        TopicWordQuality {
+            coherence: coherence_per_topic.iter().sum::<f64>()
+                / coherence_per_topic.len().max(1) as f64,
+            coherence_per_topic,
+            diversity: if total == 0 {
+                0.0
+            } else {
+                m as f64 / total as f64
+            },
+            top_n: self.top_n,
+            documents: present.len(),
+        }
+    }
 }
 
 #[cfg(test)]
