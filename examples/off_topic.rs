@@ -9,7 +9,8 @@
 //! the cosine to the nearest centroid in the SVD's space (the score reported until Nov 2026), and
 //! the score `Classifier::classify` reports now (that cosine times the share of the article's
 //! TF-IDF vector inside the SVD's space). Prints each score's ROC AUC (on-topic above
-//! off-topic) and medians.
+//! off-topic) and medians, and how many articles of each side `--min-score 0.2` would leave
+//! without a topic.
 
 use std::path::Path;
 
@@ -97,9 +98,11 @@ fn main() {
         s.sort_by(f64::total_cmp);
         s[s.len() / 2]
     };
+    let below = |v: &[(f64, f64)], cut: f64| v.iter().filter(|s| s.1 < cut).count();
     println!(
         "{}",
         serde_json::json!({
+            "score_below_0.2": {"on_topic": below(&on, 0.2), "off_topic": below(&off, 0.2)},
             "on_topic": on.len(), "off_topic": off.len(),
             "svd_space_cosine": {"auc": auc(|s| s.0), "median_on": median(&on, |s| s.0),
                                  "median_off": median(&off, |s| s.0)},
