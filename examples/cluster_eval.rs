@@ -23,16 +23,12 @@ use tasnif::reduce::{Svd, SvdParams, normalize_rows};
 use tasnif::text::{Analyzer, AnalyzerConfig};
 use tasnif::vectorize::{DocFreq, TfidfParams, TfidfVectorizer};
 
+mod common;
+
 #[derive(Parser)]
 struct Args {
-    /// Folder-per-label corpus or JSONL file.
-    #[arg(long)]
-    corpus: PathBuf,
-    #[arg(long)]
-    k: usize,
-    /// Keep the first N documents of every label (file order); 0 = all.
-    #[arg(long, default_value_t = 0)]
-    per_label: usize,
+    #[command(flatten)]
+    sample: common::Sample,
     /// LSA dimensions (default: as `tasnif train`, min(100, max(10, n_docs / 5))).
     #[arg(long)]
     dims: Option<usize>,
@@ -131,20 +127,7 @@ fn drop_shared_lines(texts: &[&str], min_docs: usize) -> Vec<String> {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let a = Args::parse();
     let t0 = Instant::now();
-    let corpus = tasnif::corpus::read_path(&a.corpus, &Default::default())?;
-    let mut docs: Vec<_> = corpus
-        .docs
-        .into_iter()
-        .filter(|d| d.label.is_some())
-        .collect();
-    if a.per_label > 0 {
-        let mut seen: HashMap<String, usize> = HashMap::new();
-        docs.retain(|d| {
-            let c = seen.entry(d.label.clone().unwrap()).or_insert(0);
-            *c += 1;
-            *c <= a.per_label
-        });
-    }
+    let docs = a.sample.read()?;
     if let Some(p) = &a.dump_docs {
         let mut s = String::new();
         for d in &docs {
@@ -208,7 +191,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             n_runs,
             seed: a.seed,
             algorithm: alg,
-            ..KMeansParams::new(a.k)
+            ..KMeansParams::new(a.sample.k)
         }
         .check()?
         .fit(z.view())?;
@@ -216,10 +199,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let (mapping, mapped_acc) = best_mapping(&truth, &fit.labels);
         let out = json!({
             "tool": "tasnif",
-            "corpus": a.corpus,
+            "corpus": a.sample.corpus,
             "n_docs": docs.len(),
             "labels": names,
-            "k": a.k,
+            "k": a.sample.k,
             "n_terms": vectorizer.vocabulary().len(),
             "nnz": x.nnz(),
             "dims": dims,
