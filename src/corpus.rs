@@ -308,15 +308,18 @@ pub fn read_jsonl_from(
     Ok(corpus)
 }
 
+/// Whether [`read_path`] reads this file as JSON Lines (by its extension).
+pub fn is_jsonl_path(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e == "jsonl" || e == "json")
+}
+
 /// Reads one input path: a folder (folder-per-label), a `.jsonl`/`.json` file, or a single text file.
 pub fn read_path(path: &Path, fields: &JsonlFields) -> Result<Corpus, CorpusError> {
     if path.is_dir() {
         read_folder(path)
     } else if path.is_file() {
-        if path
-            .extension()
-            .is_some_and(|e| e == "jsonl" || e == "json")
-        {
+        if is_jsonl_path(path) {
             read_jsonl(path, fields)
         } else {
             Ok(read_single(path))
@@ -341,13 +344,23 @@ pub fn read_single(path: &Path) -> Corpus {
     corpus
 }
 
-/// Standard input as one document.
-pub fn read_stdin() -> Result<Corpus, CorpusError> {
+/// Standard input: JSON Lines when its first non-blank character is `{` (no article starts
+/// with one, and `cat new.jsonl | tasnif classify MODEL -` should not become one document),
+/// otherwise one document with the id `-`.
+pub fn read_stdin(fields: &JsonlFields) -> Result<Corpus, CorpusError> {
     let mut bytes = Vec::new();
     std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
         .map_err(io_err(Path::new("-")))?;
+    read_stdin_bytes(&bytes, fields)
+}
+
+fn read_stdin_bytes(bytes: &[u8], fields: &JsonlFields) -> Result<Corpus, CorpusError> {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
+        return read_jsonl_from(body, Path::new("-"), fields);
+    }
     let mut corpus = Corpus::default();
-    match decode(&bytes).and_then(|raw| document("-".into(), None, &raw, None)) {
+    match decode(bytes).and_then(|raw| document("-".into(), None, &raw, None)) {
         Ok(d) => corpus.docs.push(d),
         Err(reason) => corpus.skipped.push(Skipped {
             path: "-".into(),
@@ -361,6 +374,19 @@ pub fn read_stdin() -> Result<Corpus, CorpusError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn standard_input_is_json_lines_when_it_starts_with_a_brace() {
+        let fields = JsonlFields::default();
+        let jsonl = "\u{feff}\n{\"id\": \"a\", \"text\": \"خبر أول\"}\n{\"id\": \"b\", \"text\": \"خبر ثان\"}\n";
+        let c = read_stdin_bytes(jsonl.as_bytes(), &fields).unwrap();
+        let ids: Vec<&str> = c.docs.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, ["a", "b"]);
+        let text = "خبر عن {شيء}\n{\"id\": 1}";
+        let c = read_stdin_bytes(text.as_bytes(), &fields).unwrap();
+        assert_eq!(c.docs.len(), 1);
+        assert_eq!(c.docs[0].id, "-");
+    }
 
     #[test]
     fn cleaning_drops_repeats_and_latin_lines() {

@@ -429,3 +429,34 @@ fn train_json_reports_agreement_with_the_labels() {
         assert!(x > 0.0 && x <= 1.0, "{m}: {v}");
     }
 }
+
+/// `classify -` reads JSON Lines from standard input one article per line (ids from the
+/// lines), and plain text as one article named `-`.
+#[test]
+fn classify_reads_json_lines_or_one_text_from_standard_input() {
+    use std::io::Write;
+    let run = |input: &str| -> Vec<String> {
+        let mut child = tasnif()
+            .args(["classify", "models/topics.tasnif", "-"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        let o = child.wait_with_output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .map(|l| l.split('\t').next().unwrap_or_default().to_string())
+            .collect()
+    };
+    let jsonl = "{\"id\": \"k1\", \"text\": \"حركة طالبان تفاوض الحكومة الأفغانية في الدوحة\"}\n\
+                 {\"id\": \"k2\", \"text\": \"قارب يقل مهاجرين يغرق قبالة السواحل اليونانية\"}\n";
+    assert_eq!(run(jsonl), ["k1", "k2"]);
+    assert_eq!(run("حركة طالبان تفاوض الحكومة الأفغانية في الدوحة\n"), ["-"]);
+}

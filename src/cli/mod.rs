@@ -425,7 +425,7 @@ fn classify(
     let mut skipped = 0;
     for input in inputs {
         let read = if input == Path::new("-") {
-            corpus::read_stdin()
+            corpus::read_stdin(&JsonlFields::default())
         } else {
             corpus::read_path(input, &JsonlFields::default())
         };
@@ -441,7 +441,11 @@ fn classify(
             eprintln!("tasnif: skipped {s}");
         }
         skipped += read.skipped.len();
-        let single = read.docs.len() == 1 && !input.is_dir();
+        // a text file is named by its path as given; folders and JSON Lines by document ids
+        let single = read.docs.len() == 1
+            && !input.is_dir()
+            && input != Path::new("-")
+            && !corpus::is_jsonl_path(input);
         docs.extend(read.docs.into_iter().map(|d| {
             (
                 if single {
