@@ -460,3 +460,39 @@ fn classify_reads_json_lines_or_one_text_from_standard_input() {
     assert_eq!(run(jsonl), ["k1", "k2"]);
     assert_eq!(run("حركة طالبان تفاوض الحكومة الأفغانية في الدوحة\n"), ["-"]);
 }
+
+/// `--sources` naming an outlet no document has is refused with the outlets there are.
+#[test]
+fn an_unknown_source_is_refused_with_the_sources_present() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("c.jsonl");
+    std::fs::write(
+        &corpus,
+        "{\"text\": \"حركة طالبان تفاوض الحكومة الأفغانية\", \"label\": \"afghanistan\", \"source\": \"BBC\"}\n\
+         {\"text\": \"قارب مهاجرين يغرق قبالة السواحل\", \"label\": \"migration\", \"source\": \"CNN\"}\n",
+    )
+    .unwrap();
+    let o = tasnif()
+        .args(["eval", "models/topics.tasnif"])
+        .arg(&corpus)
+        .args(["--sources", "BBC,cnn"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("--sources cnn") && err.contains("BBC, CNN"),
+        "{err}"
+    );
+    let ok = tasnif()
+        .args(["eval", "models/topics.tasnif"])
+        .arg(&corpus)
+        .args(["--sources", "BBC,CNN"])
+        .output()
+        .unwrap();
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+}

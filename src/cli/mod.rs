@@ -245,6 +245,28 @@ fn stem(input: &Path, tsv: bool, json: bool) -> Result<u8, Failure> {
 fn load_corpus(path: &Path, fields: &FieldArgs, sources: &[String]) -> Result<Corpus, Failure> {
     let mut c = corpus::read_path(path, &fields.fields())?;
     if !sources.is_empty() {
+        // A source that matches nothing is almost always a typo (`cnn` for `CNN`): refuse it
+        // rather than quietly train or evaluate on fewer outlets.
+        let present: std::collections::BTreeSet<&str> =
+            c.docs.iter().filter_map(|d| d.source.as_deref()).collect();
+        let missing: Vec<&str> = sources
+            .iter()
+            .map(String::as_str)
+            .filter(|s| !present.contains(s))
+            .collect();
+        if !missing.is_empty() {
+            let known: Vec<&str> = present.into_iter().collect();
+            return Err(Failure(format!(
+                "{}: --sources {}: no document has this source (sources present: {})",
+                path.display(),
+                missing.join(","),
+                if known.is_empty() {
+                    "none, the documents carry no `source` field".to_string()
+                } else {
+                    known.join(", ")
+                }
+            )));
+        }
         c.docs
             .retain(|d| d.source.as_ref().is_some_and(|s| sources.contains(s)));
     }
