@@ -496,3 +496,32 @@ fn an_unknown_source_is_refused_with_the_sources_present() {
         String::from_utf8_lossy(&ok.stderr)
     );
 }
+
+/// Many inputs skipped for one reason: the first ten are named, the rest counted.
+#[test]
+fn many_skips_for_one_reason_are_counted_not_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("c.jsonl");
+    let mut lines: Vec<String> = (0..12)
+        .map(|i| format!("{{\"id\": \"{i}\", \"body\": \"نص\"}}"))
+        .collect();
+    lines.push("{\"id\": \"ok\", \"text\": \"حركة طالبان تفاوض الحكومة الأفغانية\"}".into());
+    std::fs::write(&corpus, lines.join("\n")).unwrap();
+    let o = tasnif()
+        .args(["classify", "models/topics.tasnif"])
+        .arg(&corpus)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3), "some inputs skipped");
+    let err = String::from_utf8_lossy(&o.stderr);
+    let named = err
+        .lines()
+        .filter(|l| l.contains("c.jsonl:") && l.contains("no string field \"text\""))
+        .count();
+    assert_eq!(named, 10, "{err}");
+    assert!(
+        err.contains("skipped 2 more for the same reason: no string field \"text\""),
+        "{err}"
+    );
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("ok\t"));
+}

@@ -270,9 +270,7 @@ fn load_corpus(path: &Path, fields: &FieldArgs, sources: &[String]) -> Result<Co
         c.docs
             .retain(|d| d.source.as_ref().is_some_and(|s| sources.contains(s)));
     }
-    for s in &c.skipped {
-        eprintln!("tasnif: skipped {s}");
-    }
+    report_skipped(&c.skipped);
     if c.docs.is_empty() {
         return Err(Failure(format!(
             "{}: no readable documents ({} skipped)",
@@ -282,6 +280,36 @@ fn load_corpus(path: &Path, fields: &FieldArgs, sources: &[String]) -> Result<Co
     }
     Ok(c)
 }
+
+/// Skipped inputs reported on stderr for each reason: each of the first [`SKIPS_SHOWN`] with its
+/// place, then one count. A wrong `--text-field` on a 29k-line file used to print 29k lines.
+fn report_skipped(skipped: &[corpus::Skipped]) {
+    let mut seen: Vec<(&str, usize)> = Vec::new();
+    for s in skipped {
+        let i = match seen.iter().position(|(r, _)| *r == s.reason) {
+            Some(i) => i,
+            None => {
+                seen.push((&s.reason, 0));
+                seen.len() - 1
+            }
+        };
+        seen[i].1 += 1;
+        if seen[i].1 <= SKIPS_SHOWN {
+            eprintln!("tasnif: skipped {s}");
+        }
+    }
+    for (reason, n) in seen {
+        if n > SKIPS_SHOWN {
+            eprintln!(
+                "tasnif: skipped {} more for the same reason: {reason}",
+                n - SKIPS_SHOWN
+            );
+        }
+    }
+}
+
+/// Skipped inputs listed one by one for each reason before the rest are counted.
+const SKIPS_SHOWN: usize = 10;
 
 fn parse_k(s: &str) -> Result<KChoice, Failure> {
     let bad = || Failure(format!("--k {s}: expected a number (4) or a range (2..12)"));
@@ -459,9 +487,7 @@ fn classify(
                 continue;
             }
         };
-        for s in &read.skipped {
-            eprintln!("tasnif: skipped {s}");
-        }
+        report_skipped(&read.skipped);
         skipped += read.skipped.len();
         // a text file is named by its path as given; folders and JSON Lines by document ids
         let single = read.docs.len() == 1
