@@ -524,4 +524,27 @@ fn many_skips_for_one_reason_are_counted_not_listed() {
         "{err}"
     );
     assert!(String::from_utf8_lossy(&o.stdout).starts_with("ok\t"));
+
+    // the same for articles read but not classifiable (no word the model knows)
+    let unknown: Vec<String> = (0..12)
+        .map(|i| format!("{{\"id\": \"u{i}\", \"text\": \"ظظظظ غغغغغ ثثثثث\"}}"))
+        .collect();
+    std::fs::write(&corpus, unknown.join("\n")).unwrap();
+    let o = tasnif()
+        .args(["classify", "models/topics.tasnif"])
+        .arg(&corpus)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "nothing classified is an error: {err}"
+    );
+    assert_eq!(
+        err.lines().filter(|l| l.contains("skipped u")).count(),
+        10,
+        "{err}"
+    );
+    assert!(err.contains("skipped 2 more for the same reason"), "{err}");
 }

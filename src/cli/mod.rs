@@ -270,7 +270,7 @@ fn load_corpus(path: &Path, fields: &FieldArgs, sources: &[String]) -> Result<Co
         c.docs
             .retain(|d| d.source.as_ref().is_some_and(|s| sources.contains(s)));
     }
-    report_skipped(&c.skipped);
+    SkipReport::default().note_all(&c.skipped);
     if c.docs.is_empty() {
         return Err(Failure(format!(
             "{}: no readable documents ({} skipped)",
@@ -283,33 +283,54 @@ fn load_corpus(path: &Path, fields: &FieldArgs, sources: &[String]) -> Result<Co
 
 /// Skipped inputs reported on stderr for each reason: each of the first [`SKIPS_SHOWN`] with its
 /// place, then one count. A wrong `--text-field` on a 29k-line file used to print 29k lines.
-fn report_skipped(skipped: &[corpus::Skipped]) {
-    let mut seen: Vec<(&str, usize)> = Vec::new();
-    for s in skipped {
-        let i = match seen.iter().position(|(r, _)| *r == s.reason) {
-            Some(i) => i,
-            None => {
-                seen.push((&s.reason, 0));
-                seen.len() - 1
-            }
-        };
-        seen[i].1 += 1;
-        if seen[i].1 <= SKIPS_SHOWN {
-            eprintln!("tasnif: skipped {s}");
-        }
-    }
-    for (reason, n) in seen {
-        if n > SKIPS_SHOWN {
-            eprintln!(
-                "tasnif: skipped {} more for the same reason: {reason}",
-                n - SKIPS_SHOWN
-            );
-        }
-    }
+#[derive(Default)]
+struct SkipReport {
+    /// (reason, times seen), in order of first appearance
+    seen: Vec<(String, usize)>,
 }
 
 /// Skipped inputs listed one by one for each reason before the rest are counted.
 const SKIPS_SHOWN: usize = 10;
+
+impl SkipReport {
+    fn note(&mut self, place: &str, reason: &str) {
+        let i = match self.seen.iter().position(|(r, _)| r == reason) {
+            Some(i) => i,
+            None => {
+                self.seen.push((reason.to_string(), 0));
+                self.seen.len() - 1
+            }
+        };
+        self.seen[i].1 += 1;
+        if self.seen[i].1 <= SKIPS_SHOWN {
+            eprintln!("tasnif: skipped {place}: {reason}");
+        }
+    }
+
+    fn note_all(&mut self, skipped: &[corpus::Skipped]) {
+        for s in skipped {
+            let place = match s.line {
+                Some(l) => format!("{}:{l}", s.path.display()),
+                None => s.path.display().to_string(),
+            };
+            self.note(&place, &s.reason);
+        }
+    }
+}
+
+impl Drop for SkipReport {
+    /// The counts come last, whichever way the command ends.
+    fn drop(&mut self) {
+        for (reason, n) in &self.seen {
+            if *n > SKIPS_SHOWN {
+                eprintln!(
+                    "tasnif: skipped {} more for the same reason: {reason}",
+                    n - SKIPS_SHOWN
+                );
+            }
+        }
+    }
+}
 
 fn parse_k(s: &str) -> Result<KChoice, Failure> {
     let bad = || Failure(format!("--k {s}: expected a number (4) or a range (2..12)"));
@@ -473,6 +494,7 @@ fn classify(
     let classifier = Classifier::new(load_model(model_path)?)?;
     let mut docs: Vec<(String, String)> = Vec::new();
     let mut skipped = 0;
+    let mut report = SkipReport::default();
     for input in inputs {
         let read = if input == Path::new("-") {
             corpus::read_stdin(&JsonlFields::default())
@@ -487,7 +509,7 @@ fn classify(
                 continue;
             }
         };
-        report_skipped(&read.skipped);
+        report.note_all(&read.skipped);
         skipped += read.skipped.len();
         // a text file is named by its path as given; folders and JSON Lines by document ids
         let single = read.docs.len() == 1
@@ -511,6 +533,7 @@ fn classify(
         )));
     }
     let refs: Vec<(&str, &str)> = docs.iter().map(|(i, t)| (i.as_str(), t.as_str())).collect();
+    let mut failed = 0;
     for ((id, _), result) in refs.iter().zip(classifier.classify_batch(&refs)) {
         let assigned =
             |c: &tasnif::classify::Classification| min_score.is_none_or(|m| c.score >= m);
@@ -534,10 +557,17 @@ fn classify(
                 );
             }
             Err(e) => {
-                eprintln!("tasnif: skipped {id}: {e}");
+                report.note(id, &e.to_string());
                 skipped += 1;
+                failed += 1;
             }
         }
+    }
+    drop(report);
+    if failed == refs.len() {
+        return Err(Failure(format!(
+            "no document could be classified ({skipped} input(s) skipped)"
+        )));
     }
     Ok(if skipped > 0 { EXIT_SKIPPED } else { EXIT_OK })
 }
@@ -605,6 +635,7 @@ fn eval(
     let mut truth = Vec::new();
     let mut pred = Vec::new();
     let mut skipped = corpus.skipped.len();
+    let mut report = SkipReport::default();
     for ((id, _), (label, r)) in docs
         .iter()
         .zip(truth_all.iter().zip(classifier.classify_batch(&docs)))
@@ -615,11 +646,12 @@ fn eval(
                 pred.push(c);
             }
             Err(e) => {
-                eprintln!("tasnif: skipped {id}: {e}");
+                report.note(id, &e.to_string());
                 skipped += 1;
             }
         }
     }
+    drop(report); // its counts before the results
     match &classifier.model().kind {
         ModelKind::Supervised(s) => {
             let mut labels = s.labels.clone();
