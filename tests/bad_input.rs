@@ -740,3 +740,23 @@ fn train_refuses_to_overwrite_without_force() {
     expect(&r, EXIT_OK, &[]);
     expect(&tasnif(&[&"topics", &out]), EXIT_OK, &[]);
 }
+
+/// An `--out` that cannot take a model is refused before any training, naming the reason.
+#[test]
+fn unwritable_out_is_refused_before_training() {
+    let d = tempfile::tempdir().unwrap();
+    let missing = d.path().join("no/such/folder/m.tasnif");
+    let r = tasnif(&[&"train", &repo("data"), &"--out", &missing, &"-q"]);
+    expect(
+        &r,
+        EXIT_ERROR,
+        &["cannot write a model there: the folder", "does not exist"],
+    );
+    assert!(r.stdout.is_empty(), "it trained first:\n{}", r.stdout);
+    let r = tasnif(&[&"train", &repo("data"), &"--out", &d.path(), &"-q"]);
+    expect(
+        &r,
+        EXIT_ERROR,
+        &["cannot write a model there: it is a folder"],
+    );
+}

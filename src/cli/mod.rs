@@ -347,12 +347,7 @@ fn parse_k(s: &str) -> Result<KChoice, Failure> {
 }
 
 fn train_cmd(a: TrainArgs) -> Result<u8, Failure> {
-    if !a.force && a.out.exists() {
-        return Err(Failure(format!(
-            "{}: a file already exists there; pass --force to overwrite it",
-            a.out.display()
-        )));
-    }
+    tasnif::model::file::check_writable(&a.out, a.force)?;
     let k = parse_k(&a.k)?;
     let started = std::time::Instant::now();
     let progress = progress::Bars::new(a.quiet, a.timings);

@@ -76,6 +76,8 @@ pub enum ModelError {
     Decode { path: PathBuf, message: String },
     #[error("{0}: a file already exists there; pass --force to overwrite it")]
     Exists(PathBuf),
+    #[error("{path}: cannot write a model there: {why}")]
+    NotWritable { path: PathBuf, why: String },
     #[error("cannot encode the model: {0}")]
     Encode(String),
 }
@@ -182,15 +184,40 @@ pub fn read<T: DeserializeOwned>(path: &Path) -> Result<T, ModelError> {
 
 /// Writes a model atomically: temp file in the same folder, fsync, rename, fsync the folder.
 /// Refuses to replace an existing file unless `force`.
-pub fn write_atomic<T: Serialize>(path: &Path, body: &T, force: bool) -> Result<(), ModelError> {
+/// Whether [`write_atomic`] can put a model at `path`: not over an existing file without
+/// `force`, not over a folder, and only into a folder that exists. Checked before training too,
+/// so a long run does not end on a typo in `--out`.
+pub fn check_writable(path: &Path, force: bool) -> Result<(), ModelError> {
+    if path.is_dir() {
+        return Err(ModelError::NotWritable {
+            path: path.to_path_buf(),
+            why: "it is a folder".into(),
+        });
+    }
     if !force && path.exists() {
         return Err(ModelError::Exists(path.to_path_buf()));
     }
-    let bytes = encode(body)?;
-    let dir = match path.parent() {
+    let dir = parent_dir(path);
+    if !dir.is_dir() {
+        return Err(ModelError::NotWritable {
+            path: path.to_path_buf(),
+            why: format!("the folder {} does not exist", dir.display()),
+        });
+    }
+    Ok(())
+}
+
+fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
-    };
+    }
+}
+
+pub fn write_atomic<T: Serialize>(path: &Path, body: &T, force: bool) -> Result<(), ModelError> {
+    check_writable(path, force)?;
+    let bytes = encode(body)?;
+    let dir = parent_dir(path);
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
