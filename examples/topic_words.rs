@@ -12,6 +12,7 @@
 //! `examples/cluster_eval.rs`). Prints one JSON line per scoring.
 
 use clap::Parser;
+use rayon::prelude::*;
 use tasnif::classify::Classifier;
 use tasnif::corpus::Corpus;
 use tasnif::metrics::topic_words;
@@ -48,7 +49,9 @@ fn main() {
         let ModelKind::Topics(t) = &classifier.model().kind else {
             unreachable!("a topic model")
         };
-        let q = topic_words::of_model(t, classifier.analyzer(), &texts);
+        let rows: Vec<(Vec<u32>, Vec<f64>)> =
+            texts.par_iter().map(|t| classifier.vectorize(t)).collect();
+        let q = topic_words::of_model(t, &classifier.model().vectorizer, &rows);
         let names: Vec<&str> = t.topics.iter().map(|t| t.name.as_str()).collect();
         println!(
             "{}",

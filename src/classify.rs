@@ -71,11 +71,6 @@ impl Classifier {
         &self.model
     }
 
-    /// The analyser the model was trained with.
-    pub fn analyzer(&self) -> &Analyzer {
-        &self.analyzer
-    }
-
     /// The TF-IDF row of a text.
     pub fn vectorize(&self, text: &str) -> (Vec<u32>, Vec<f64>) {
         self.model.vectorizer.transform_text(&self.analyzer, text)
@@ -83,6 +78,17 @@ impl Classifier {
 
     pub fn classify(&self, id: &str, text: &str) -> Result<Classification, ClassifyError> {
         let (cols, vals) = self.vectorize(text);
+        self.classify_row(id, &cols, &vals)
+    }
+
+    /// [`classify`](Self::classify) for a TF-IDF row from [`vectorize`](Self::vectorize), for
+    /// callers that need the row for something else as well.
+    pub fn classify_row(
+        &self,
+        id: &str,
+        cols: &[u32],
+        vals: &[f64],
+    ) -> Result<Classification, ClassifyError> {
         if cols.is_empty() {
             return Err(ClassifyError::NoKnownWords);
         }
@@ -103,7 +109,7 @@ impl Classifier {
         match &m.kind {
             ModelKind::Topics(t) => {
                 let mut row = CsrMatrix::empty(m.vectorizer.vocabulary().len());
-                row.push_row(&cols, &vals);
+                row.push_row(cols, vals);
                 let mut z = self
                     .projector
                     .as_ref()
@@ -122,7 +128,7 @@ impl Classifier {
                 let weights = &t.topics[topic].term_weights;
                 let scored = cols
                     .iter()
-                    .zip(&vals)
+                    .zip(vals)
                     .filter_map(|(&j, &v)| {
                         weights
                             .binary_search_by_key(&j, |p| p.0)
@@ -140,8 +146,8 @@ impl Classifier {
                 })
             }
             ModelKind::Supervised(s) => {
-                let proba = s.classifier.predict_proba_row(&cols, &vals);
-                let (class, top) = s.classifier.top_features(&cols, &vals, EVIDENCE);
+                let proba = s.classifier.predict_proba_row(cols, vals);
+                let (class, top) = s.classifier.top_features(cols, vals, EVIDENCE);
                 Ok(Classification {
                     id: id.to_string(),
                     label: s.labels[class].clone(),

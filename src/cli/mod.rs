@@ -7,6 +7,7 @@ mod progress;
 mod report;
 
 use clap::{Args, Parser, Subcommand};
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use tasnif::classify::Classifier;
@@ -593,21 +594,32 @@ fn eval(
 ) -> Result<u8, Failure> {
     let classifier = Classifier::new(load_model(model_path)?)?;
     let corpus = load_corpus(corpus_path, fields, sources)?;
-    // Topic descriptions are scored on every document; labels are not needed for that.
+    let topics = matches!(classifier.model().kind, ModelKind::Topics(_));
+    // Each document is analysed once: topic-word quality uses every document (no label
+    // needed), the evaluation the labelled ones.
+    let rows: Vec<(Vec<u32>, Vec<f64>)> = corpus
+        .docs
+        .par_iter()
+        .map(|d| {
+            if topics || d.label.is_some() {
+                classifier.vectorize(&d.text)
+            } else {
+                Default::default()
+            }
+        })
+        .collect();
     let words = match &classifier.model().kind {
-        ModelKind::Topics(t) => {
-            let texts: Vec<&str> = corpus.docs.iter().map(|d| d.text.as_str()).collect();
-            Some(topic_words::of_model(t, classifier.analyzer(), &texts))
-        }
+        ModelKind::Topics(t) => Some(topic_words::of_model(
+            t,
+            &classifier.model().vectorizer,
+            &rows,
+        )),
         ModelKind::Supervised(_) => None,
     };
-    let docs: Vec<(&str, &str)> = corpus
-        .docs
-        .iter()
-        .filter(|d| d.label.is_some())
-        .map(|d| (d.id.as_str(), d.text.as_str()))
+    let labelled: Vec<usize> = (0..corpus.docs.len())
+        .filter(|&i| corpus.docs[i].label.is_some())
         .collect();
-    if let (true, Some(w)) = (docs.is_empty(), &words) {
+    if let (true, Some(w)) = (labelled.is_empty(), &words) {
         if json {
             println!("{}", serde_json::json!({"top_words": w}));
         } else {
@@ -616,32 +628,29 @@ fn eval(
         let skipped = corpus.skipped.len();
         return Ok(if skipped > 0 { EXIT_SKIPPED } else { EXIT_OK });
     }
-    if docs.is_empty() {
+    if labelled.is_empty() {
         return Err(Failure(format!(
             "{}: no labelled documents to evaluate on",
             corpus_path.display()
         )));
     }
-    let truth_all: Vec<&str> = corpus
-        .docs
-        .iter()
-        .filter_map(|d| d.label.as_deref())
+    let results: Vec<_> = labelled
+        .par_iter()
+        .map(|&i| classifier.classify_row(&corpus.docs[i].id, &rows[i].0, &rows[i].1))
         .collect();
     let mut truth = Vec::new();
     let mut pred = Vec::new();
     let mut skipped = corpus.skipped.len();
     let mut report = SkipReport::default();
-    for ((id, _), (label, r)) in docs
-        .iter()
-        .zip(truth_all.iter().zip(classifier.classify_batch(&docs)))
-    {
+    for (&i, r) in labelled.iter().zip(results) {
+        let d = &corpus.docs[i];
         match r {
             Ok(c) => {
-                truth.push(*label);
+                truth.push(d.label.as_deref().unwrap_or_default());
                 pred.push(c);
             }
             Err(e) => {
-                report.note(id, &e.to_string());
+                report.note(&d.id, &e.to_string());
                 skipped += 1;
             }
         }

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::model::TopicModel;
-use crate::text::Analyzer;
+use crate::vectorize::TfidfVectorizer;
 
 /// Top words per topic that [`of_model`] scores (the count `tasnif topics` shows).
 pub const TOP_N: usize = 10;
@@ -49,25 +49,33 @@ pub fn topic_word_quality<D: AsRef<[S]>, S: AsRef<str>>(
     words.score(&present)
 }
 
-/// [`topic_word_quality`] of a topic model's top terms (first [`TOP_N`]) on `texts`, analysed
-/// by `analyzer` (the model's own, so terms match). Keeps only which top words each document
-/// has, not its terms.
-pub fn of_model(model: &TopicModel, analyzer: &Analyzer, texts: &[&str]) -> TopicWordQuality {
+/// [`topic_word_quality`] of a topic model's top terms (first [`TOP_N`]) on documents given as
+/// their TF-IDF rows under the model's `vectorizer` (`Classifier::vectorize`): a top term is a
+/// vocabulary column, so a document has it when its row does. Callers that classify the same
+/// documents analyse them once for both.
+pub fn of_model(
+    model: &TopicModel,
+    vectorizer: &TfidfVectorizer,
+    rows: &[(Vec<u32>, Vec<f64>)],
+) -> TopicWordQuality {
     let topics: Vec<Vec<String>> = model
         .topics
         .iter()
         .map(|t| t.top_terms.iter().map(|w| w.term.clone()).collect())
         .collect();
     let words = TopWords::new(&topics, TOP_N);
-    let present: Vec<Vec<u32>> = texts
+    let by_column: HashMap<u32, u32> = words
+        .index
+        .iter()
+        .filter_map(|(term, &id)| vectorizer.term_index(term).map(|c| (c, id)))
+        .collect();
+    let present: Vec<Vec<u32>> = rows
         .par_iter()
-        .map(|t| {
-            let mut ids = Vec::new();
-            analyzer.for_each_token(t, |tok| {
-                if let Some(&i) = words.index.get(tok.term) {
-                    ids.push(i);
-                }
-            });
+        .map(|(cols, _)| {
+            let mut ids: Vec<u32> = cols
+                .iter()
+                .filter_map(|c| by_column.get(c).copied())
+                .collect();
             ids.sort_unstable();
             ids.dedup();
             ids
