@@ -142,14 +142,19 @@ fn hstack(a: &CsrMatrix, b: &CsrMatrix, w: f64) -> CsrMatrix {
             .cloned()
             .chain(cb.iter().map(|c| c + a.n_cols as u32))
             .collect();
-        let mut vals: Vec<f64> = va.iter().cloned().chain(vb.iter().map(|v| v * w)).collect();
-        let norm = vals.iter().map(|v| v * v).sum::<f64>().sqrt();
-        if norm > 0.0 {
-            vals.iter_mut().for_each(|v| *v /= norm);
-        }
-        out.push_row(&cols, &vals);
+        let vals: Vec<f64> = va.iter().cloned().chain(vb.iter().map(|v| v * w)).collect();
+        push_unit_row(&mut out, &cols, vals);
     }
     out
+}
+
+/// Appends a row scaled to unit L2 norm (a zero row stays zero).
+fn push_unit_row(out: &mut CsrMatrix, cols: &[u32], mut vals: Vec<f64>) {
+    let norm = vals.iter().map(|v| v * v).sum::<f64>().sqrt();
+    if norm > 0.0 {
+        vals.iter_mut().for_each(|v| *v /= norm);
+    }
+    out.push_row(cols, &vals);
 }
 
 /// TF-IDF settings of the character block: sublinear tf, min_df 5, unigrams of n-grams.
@@ -293,17 +298,13 @@ fn apply_mask(x: &CsrMatrix, keep: &[bool]) -> CsrMatrix {
     let mut out = CsrMatrix::empty(x.n_cols);
     for r in 0..x.n_rows() {
         let (c, v) = x.row(r);
-        let (cols, mut vals): (Vec<u32>, Vec<f64>) = c
+        let (cols, vals): (Vec<u32>, Vec<f64>) = c
             .iter()
             .zip(v)
             .filter(|(j, _)| keep[**j as usize])
             .map(|(j, v)| (*j, *v))
             .unzip();
-        let norm = vals.iter().map(|v| v * v).sum::<f64>().sqrt();
-        if norm > 0.0 {
-            vals.iter_mut().for_each(|v| *v /= norm);
-        }
-        out.push_row(&cols, &vals);
+        push_unit_row(&mut out, &cols, vals);
     }
     out
 }

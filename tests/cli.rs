@@ -10,6 +10,31 @@ fn tasnif() -> Command {
     c
 }
 
+/// Runs a command with `input` on its standard input; its output.
+fn with_stdin(cmd: &mut Command, input: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = cmd
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// Runs a command that must succeed; its output.
+fn succeeds(cmd: &mut Command) -> std::process::Output {
+    let o = cmd.output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    o
+}
+
 fn data() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("data")
 }
@@ -51,14 +76,13 @@ fn same_seed_gives_a_byte_identical_model() {
 
 /// The label most of a topic's training documents carry, from `tasnif classify --json` on `data/`.
 fn topic_labels(model: &Path) -> std::collections::HashMap<usize, String> {
-    let o = tasnif()
-        .arg("classify")
-        .arg(model)
-        .arg(data())
-        .arg("--json")
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = succeeds(
+        tasnif()
+            .arg("classify")
+            .arg(model)
+            .arg(data())
+            .arg("--json"),
+    );
     let mut votes: std::collections::HashMap<usize, std::collections::HashMap<String, usize>> =
         Default::default();
     for line in String::from_utf8(o.stdout).unwrap().lines() {
@@ -103,14 +127,13 @@ fn seed_page_failure(label: &str, file: &str) -> Option<String> {
     );
     let path = dir.path().join(file);
     std::fs::write(&path, noisy).unwrap();
-    let o = tasnif()
-        .arg("classify")
-        .arg(&model)
-        .arg(&path)
-        .arg("--json")
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = succeeds(
+        tasnif()
+            .arg("classify")
+            .arg(&model)
+            .arg(&path)
+            .arg("--json"),
+    );
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let topic = v["class"].as_u64().unwrap() as usize;
     assert!(
@@ -175,13 +198,12 @@ fn held_out_seed_pages_get_their_label_from_a_supervised_model() {
         }
     }
     let model = dir.path().join("sup.tasnif");
-    let o = tasnif()
-        .args(["train", "--supervised", "--quiet", "--out"])
-        .arg(&model)
-        .arg(&corpus)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    succeeds(
+        tasnif()
+            .args(["train", "--supervised", "--quiet", "--out"])
+            .arg(&model)
+            .arg(&corpus),
+    );
     let mut failures = Vec::new();
     for (label, file) in held_out {
         let o = tasnif()
@@ -201,20 +223,8 @@ fn held_out_seed_pages_get_their_label_from_a_supervised_model() {
 
 #[test]
 fn stem_tsv_prints_word_and_stem() {
-    let mut child = tasnif()
-        .args(["stem", "--tsv"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all("وقالت الحكومةُ الأفغانية".as_bytes())
-        .unwrap();
-    let out = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
+    let o = with_stdin(tasnif().args(["stem", "--tsv"]), "وقالت الحكومةُ الأفغانية");
+    let out = String::from_utf8(o.stdout).unwrap();
     assert_eq!(out, "وقالت\tقالت\nالحكومةُ\tحكوم\nالأفغانية\tافغان\n");
 }
 
@@ -292,12 +302,11 @@ fn eval_on_unlabelled_text_reports_top_words_only() {
     assert_eq!(v["top_words"]["documents"], 1);
 
     let sup = dir.path().join("s.tasnif");
-    let t = tasnif()
-        .args(["train", "data", "--supervised", "--quiet", "--out"])
-        .arg(&sup)
-        .output()
-        .unwrap();
-    assert!(t.status.success(), "{}", String::from_utf8_lossy(&t.stderr));
+    succeeds(
+        tasnif()
+            .args(["train", "data", "--supervised", "--quiet", "--out"])
+            .arg(&sup),
+    );
     let (o, _) = eval_json(&sup, &text);
     assert!(!o.status.success());
     assert!(
@@ -310,14 +319,13 @@ fn eval_on_unlabelled_text_reports_top_words_only() {
 /// Median `classify --json` score of the documents of `corpus` under the default model.
 fn median_score(corpus: &Path) -> f64 {
     let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/topics.tasnif");
-    let o = tasnif()
-        .arg("classify")
-        .arg(&model)
-        .arg(corpus)
-        .arg("--json")
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = succeeds(
+        tasnif()
+            .arg("classify")
+            .arg(&model)
+            .arg(corpus)
+            .arg("--json"),
+    );
     let mut s: Vec<f64> = String::from_utf8_lossy(&o.stdout)
         .lines()
         .map(|l| {
@@ -373,19 +381,18 @@ fn min_score_leaves_an_off_topic_article_without_a_topic() {
     )
     .unwrap();
     let page = data().join("afghanistan/seed-000-moscow-taliban-withdrawal.txt");
-    let o = tasnif()
-        .args([
-            "classify",
-            "models/topics.tasnif",
-            "--json",
-            "--min-score",
-            "0.2",
-        ])
-        .arg(&sport)
-        .arg(&page)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = succeeds(
+        tasnif()
+            .args([
+                "classify",
+                "models/topics.tasnif",
+                "--json",
+                "--min-score",
+                "0.2",
+            ])
+            .arg(&sport)
+            .arg(&page),
+    );
     let rows: Vec<serde_json::Value> = String::from_utf8_lossy(&o.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -416,12 +423,11 @@ fn min_score_leaves_an_off_topic_article_without_a_topic() {
 #[test]
 fn train_json_reports_agreement_with_the_labels() {
     let dir = tempfile::tempdir().unwrap();
-    let o = tasnif()
-        .args(["train", "data", "--k", "4", "--quiet", "--json", "--out"])
-        .arg(dir.path().join("t.tasnif"))
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = succeeds(
+        tasnif()
+            .args(["train", "data", "--k", "4", "--quiet", "--json", "--out"])
+            .arg(dir.path().join("t.tasnif")),
+    );
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["topics"].as_array().unwrap().len(), 4);
     for m in ["nmi", "ari", "purity"] {
@@ -434,21 +440,11 @@ fn train_json_reports_agreement_with_the_labels() {
 /// lines), and plain text as one article named `-`.
 #[test]
 fn classify_reads_json_lines_or_one_text_from_standard_input() {
-    use std::io::Write;
     let run = |input: &str| -> Vec<String> {
-        let mut child = tasnif()
-            .args(["classify", "models/topics.tasnif", "-"])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-        let o = child.wait_with_output().unwrap();
+        let o = with_stdin(
+            tasnif().args(["classify", "models/topics.tasnif", "-"]),
+            input,
+        );
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         String::from_utf8_lossy(&o.stdout)
             .lines()
@@ -484,16 +480,11 @@ fn an_unknown_source_is_refused_with_the_sources_present() {
         err.contains("--sources cnn") && err.contains("BBC, CNN"),
         "{err}"
     );
-    let ok = tasnif()
-        .args(["eval", "models/topics.tasnif"])
-        .arg(&corpus)
-        .args(["--sources", "BBC,CNN"])
-        .output()
-        .unwrap();
-    assert!(
-        ok.status.success(),
-        "{}",
-        String::from_utf8_lossy(&ok.stderr)
+    succeeds(
+        tasnif()
+            .args(["eval", "models/topics.tasnif"])
+            .arg(&corpus)
+            .args(["--sources", "BBC,CNN"]),
     );
 }
 
