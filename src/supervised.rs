@@ -1019,6 +1019,12 @@ mod tests {
 
     /// L2-normalised sparse rows for `k` classes: class `c` uses mostly features
     /// `c*8 .. c*8+8`, plus shared noise features; `noise` flips that many rows' signal.
+    /// Share of the rows of `x` that `m` labels as `y`.
+    fn accuracy(m: &LinearModel, x: &CsrMatrix, y: &[usize]) -> f64 {
+        let pred = m.predict(x).unwrap();
+        pred.iter().zip(y).filter(|(a, b)| a == b).count() as f64 / y.len() as f64
+    }
+
     fn synthetic(k: usize, per_class: usize, seed: u64) -> (CsrMatrix, Vec<usize>) {
         use rand::Rng;
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
@@ -1127,12 +1133,11 @@ mod tests {
         let (x, y) = synthetic(4, 60, 7);
         let (xt, yt) = synthetic(4, 40, 99);
         let m = LinearSvcParams::default().fit(&x, &y, 4).unwrap();
-        let pred = m.predict(&xt).unwrap();
-        let acc = pred.iter().zip(&yt).filter(|(a, b)| a == b).count() as f64 / yt.len() as f64;
+        let acc = accuracy(&m, &xt, &yt);
         assert!(acc > 0.95, "held-out accuracy {acc}");
         assert!(m.n_iter.iter().all(|&it| it < 1000), "{:?}", m.n_iter);
         // single-row path agrees with the batch path
-        for (r, &want) in pred.iter().enumerate() {
+        for (r, &want) in m.predict(&xt).unwrap().iter().enumerate() {
             let (c, v) = xt.row(r);
             assert_eq!(m.predict_row(c, v), want);
         }
@@ -1401,8 +1406,7 @@ mod tests {
         }
         .fit(&x4, &y4, 4)
         .unwrap();
-        let pred = m.predict(&xt).unwrap();
-        let acc = pred.iter().zip(&yt).filter(|(a, b)| a == b).count() as f64 / yt.len() as f64;
+        let acc = accuracy(&m, &xt, &yt);
         assert!(acc > 0.95, "held-out accuracy {acc}");
     }
 
@@ -1453,8 +1457,7 @@ mod tests {
         }
         .fit(&x4, &y4, 4)
         .unwrap();
-        let pred = m.predict(&xt).unwrap();
-        let acc = pred.iter().zip(&yt).filter(|(a, b)| a == b).count() as f64 / yt.len() as f64;
+        let acc = accuracy(&m, &xt, &yt);
         assert!(acc > 0.95, "held-out accuracy {acc}");
     }
 
@@ -1518,8 +1521,7 @@ mod tests {
         }
         .fit(&x, &y, 4)
         .unwrap();
-        let pred = m.predict(&xt).unwrap();
-        let acc = pred.iter().zip(&yt).filter(|(a, b)| a == b).count() as f64 / yt.len() as f64;
+        let acc = accuracy(&m, &xt, &yt);
         assert!(acc > 0.95, "held-out accuracy {acc}");
         let r = log_count_ratio(
             &x,
