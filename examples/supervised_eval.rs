@@ -247,6 +247,27 @@ fn list<T: std::str::FromStr>(args: &[String], name: &str, default: &str) -> Vec
         .collect()
 }
 
+/// One axis of the validation grid: every setting of `grid` once for each comma-separated value
+/// of `name` (default `default`), with `set` applied.
+fn axis<T: std::str::FromStr + Clone>(
+    grid: Vec<Setting>,
+    args: &[String],
+    name: &str,
+    default: &str,
+    set: impl Fn(&mut Setting, T),
+) -> Vec<Setting> {
+    let values: Vec<T> = list(args, name, default);
+    grid.iter()
+        .flat_map(|s| {
+            values.iter().map(|v| {
+                let mut s = s.clone();
+                set(&mut s, v.clone());
+                s
+            })
+        })
+        .collect()
+}
+
 fn arg<T: std::str::FromStr>(args: &[String], name: &str, default: T) -> T {
     args.iter()
         .position(|a| a == name)
@@ -488,7 +509,6 @@ fn main() {
         let a: Vec<usize> = (0..tr.len()).filter(|&i| src(tr[i]) == TRAIN[0]).collect();
         let b: Vec<usize> = (0..tr.len()).filter(|&i| src(tr[i]) == TRAIN[1]).collect();
         // every comma-separated list spans one axis of the grid
-        let mut grid = Vec::new();
         let base = Setting {
             tfidf: Tfidf {
                 sublinear_tf: true,
@@ -507,135 +527,22 @@ fn main() {
             balance_power: 1.0,
             char_weight: 0.0,
         };
-        let axis = |grid: Vec<Setting>, f: &dyn Fn(&Setting) -> Vec<Setting>| -> Vec<Setting> {
-            grid.iter().flat_map(f).collect()
-        };
-        grid.push(base);
-        grid = axis(grid, &|s| {
-            list::<bool>(&args, "--sublinear", "true")
-                .into_iter()
-                .map(|v| {
-                    let mut s = s.clone();
-                    s.tfidf.sublinear_tf = v;
-                    s
-                })
-                .collect()
+        let g = axis(vec![base], &args, "--sublinear", "true", |s, v| {
+            s.tfidf.sublinear_tf = v
         });
-        grid = axis(grid, &|s| {
-            list::<usize>(&args, "--min-df", "5")
-                .into_iter()
-                .map(|v| {
-                    let mut s = s.clone();
-                    s.tfidf.min_df = v;
-                    s
-                })
-                .collect()
-        });
-        grid = axis(grid, &|s| {
-            list::<f64>(&args, "--max-df", "1.0")
-                .into_iter()
-                .map(|v| {
-                    let mut s = s.clone();
-                    s.tfidf.max_df = v;
-                    s
-                })
-                .collect()
-        });
-        grid = axis(grid, &|s| {
-            list::<usize>(&args, "--ngram-max", "2")
-                .into_iter()
-                .map(|v| {
-                    let mut s = s.clone();
-                    s.tfidf.ngram_max = v;
-                    s
-                })
-                .collect()
-        });
-        grid = axis(grid, &|s| {
-            list::<bool>(&args, "--use-idf", "true")
-                .into_iter()
-                .map(|v| {
-                    let mut s = s.clone();
-                    s.tfidf.use_idf = v;
-                    s
-                })
-                .collect()
-        });
-        grid = axis(grid, &|s| {
-            list::<f64>(&args, "--c", "0.1")
-                .into_iter()
-                .map(|v| Setting { c: v, ..s.clone() })
-                .collect()
-        });
-        grid = axis(grid, &|s| {
-            list::<bool>(&args, "--balanced", "true")
-                .into_iter()
-                .map(|v| Setting {
-                    balanced: v,
-                    ..s.clone()
-                })
-                .collect()
-        });
-        grid = axis(grid, &|s| {
-            list::<f64>(&args, "--outlet-ratio", "0")
-                .into_iter()
-                .map(|v| Setting {
-                    outlet_ratio: v,
-                    ..s.clone()
-                })
-                .collect()
-        });
-        grid = axis(grid, &|s| {
-            list::<Pool>(&args, "--pooled", "reliable")
-                .into_iter()
-                .map(|v| Setting {
-                    pooled: v,
-                    ..s.clone()
-                })
-                .collect()
-        });
-        grid = axis(grid, &|s| {
-            list::<f64>(&args, "--nb", "4")
-                .into_iter()
-                .map(|v| Setting { nb: v, ..s.clone() })
-                .collect()
-        });
-        grid = axis(grid, &|s| {
-            list::<f64>(&args, "--nb-beta", "1")
-                .into_iter()
-                .map(|v| Setting {
-                    nb_beta: v,
-                    ..s.clone()
-                })
-                .collect()
-        });
-        grid = axis(grid, &|s| {
-            char_weights
-                .iter()
-                .map(|&v| Setting {
-                    char_weight: v,
-                    ..s.clone()
-                })
-                .collect()
-        });
-        grid = axis(grid, &|s| {
-            list::<f64>(&args, "--balance-power", "1")
-                .into_iter()
-                .map(|v| Setting {
-                    balance_power: v,
-                    ..s.clone()
-                })
-                .collect()
-        });
-        grid = axis(grid, &|s| {
-            list::<String>(&args, "--loss", "l2")
-                .into_iter()
-                .map(|v| Setting {
-                    loss: v,
-                    ..s.clone()
-                })
-                .collect()
-        });
+        let g = axis(g, &args, "--min-df", "5", |s, v| s.tfidf.min_df = v);
+        let g = axis(g, &args, "--max-df", "1.0", |s, v| s.tfidf.max_df = v);
+        let g = axis(g, &args, "--ngram-max", "2", |s, v| s.tfidf.ngram_max = v);
+        let g = axis(g, &args, "--use-idf", "true", |s, v| s.tfidf.use_idf = v);
+        let g = axis(g, &args, "--c", "0.1", |s, v| s.c = v);
+        let g = axis(g, &args, "--balanced", "true", |s, v| s.balanced = v);
+        let g = axis(g, &args, "--outlet-ratio", "0", |s, v| s.outlet_ratio = v);
+        let g = axis(g, &args, "--pooled", "reliable", |s, v| s.pooled = v);
+        let g = axis(g, &args, "--nb", "4", |s, v| s.nb = v);
+        let g = axis(g, &args, "--nb-beta", "1", |s, v| s.nb_beta = v);
+        let g = axis(g, &args, "--char-weight", "0", |s, v| s.char_weight = v);
+        let g = axis(g, &args, "--balance-power", "1", |s, v| s.balance_power = v);
+        let grid = axis(g, &args, "--loss", "l2", |s, v| s.loss = v);
         let groups: Vec<usize> = tr.iter().map(|d| usize::from(src(d) == TRAIN[1])).collect();
         // Confounded folds: each shared label is seen from one outlet only in training and scored
         // on the other outlet, so a model that takes house style for label evidence fails.
