@@ -135,7 +135,7 @@ pub fn decode(bytes: &[u8]) -> Result<String, String> {
             Ok(text.into_owned())
         };
     }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let bytes = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
     if bytes.contains(&0) {
         return Err("binary file (contains NUL bytes)".into());
     }
@@ -260,7 +260,11 @@ pub fn read_jsonl_from(
     // most of the reading time on a large file.
     let mut lines = Vec::new();
     for (i, line) in reader.split(b'\n').enumerate() {
-        lines.push((i + 1, line.map_err(io_err(path))?));
+        let mut bytes = line.map_err(io_err(path))?;
+        if i == 0 && bytes.starts_with(UTF8_BOM) {
+            bytes.drain(..UTF8_BOM.len());
+        }
+        lines.push((i + 1, bytes));
     }
     let parsed: Vec<Option<Result<Document, Skipped>>> = lines
         .par_iter()
@@ -307,6 +311,8 @@ pub fn read_jsonl_from(
     }
     Ok(corpus)
 }
+
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Whether [`read_path`] reads this file as JSON Lines (by its extension).
 pub fn is_jsonl_path(path: &Path) -> bool {
@@ -355,9 +361,9 @@ pub fn read_stdin(fields: &JsonlFields) -> Result<Corpus, CorpusError> {
 }
 
 fn read_stdin_bytes(bytes: &[u8], fields: &JsonlFields) -> Result<Corpus, CorpusError> {
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let body = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
     if body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
-        return read_jsonl_from(body, Path::new("-"), fields);
+        return read_jsonl_from(bytes, Path::new("-"), fields);
     }
     let mut corpus = Corpus::default();
     match decode(bytes).and_then(|raw| document("-".into(), None, &raw, None)) {
@@ -386,6 +392,19 @@ mod tests {
         let c = read_stdin_bytes(text.as_bytes(), &fields).unwrap();
         assert_eq!(c.docs.len(), 1);
         assert_eq!(c.docs[0].id, "-");
+    }
+
+    #[test]
+    fn a_byte_order_mark_before_the_first_json_line_is_ignored() {
+        let jsonl = "\u{feff}{\"id\": \"a\", \"text\": \"خبر أول\"}\n";
+        let c = read_jsonl_from(
+            jsonl.as_bytes(),
+            Path::new("x.jsonl"),
+            &JsonlFields::default(),
+        )
+        .unwrap();
+        assert!(c.skipped.is_empty(), "{:?}", c.skipped);
+        assert_eq!(c.docs[0].id, "a");
     }
 
     #[test]
