@@ -333,6 +333,11 @@ impl Drop for SkipReport {
     }
 }
 
+/// Exit status of a command that finished: [`EXIT_SKIPPED`] when some inputs were skipped.
+fn exit_code(skipped: usize) -> u8 {
+    if skipped > 0 { EXIT_SKIPPED } else { EXIT_OK }
+}
+
 fn parse_k(s: &str) -> Result<KChoice, Failure> {
     let bad = || Failure(format!("--k {s}: expected a number (4) or a range (2..12)"));
     match s.split_once("..") {
@@ -425,7 +430,7 @@ fn train_cmd(a: TrainArgs) -> Result<u8, Failure> {
             println!("\nagainst the corpus labels: NMI {nmi:.3}, ARI {ari:.3}, purity {purity:.3}");
         }
     }
-    Ok(if skipped > 0 { EXIT_SKIPPED } else { EXIT_OK })
+    Ok(exit_code(skipped))
 }
 
 fn topic_rows(t: &tasnif::model::TopicModel) -> Vec<serde_json::Value> {
@@ -565,7 +570,7 @@ fn classify(
             "no document could be classified ({skipped} input(s) skipped)"
         )));
     }
-    Ok(if skipped > 0 { EXIT_SKIPPED } else { EXIT_OK })
+    Ok(exit_code(skipped))
 }
 
 fn print_topic_words(w: &topic_words::TopicWordQuality) {
@@ -594,28 +599,25 @@ fn eval(
 ) -> Result<u8, Failure> {
     let classifier = Classifier::new(load_model(model_path)?)?;
     let corpus = load_corpus(corpus_path, fields, sources)?;
-    let topics = matches!(classifier.model().kind, ModelKind::Topics(_));
+    let topic_model = match &classifier.model().kind {
+        ModelKind::Topics(t) => Some(t),
+        ModelKind::Supervised(_) => None,
+    };
     // Each document is analysed once: topic-word quality uses every document (no label
     // needed), the evaluation the labelled ones.
     let rows: Vec<(Vec<u32>, Vec<f64>)> = corpus
         .docs
         .par_iter()
         .map(|d| {
-            if topics || d.label.is_some() {
+            if topic_model.is_some() || d.label.is_some() {
                 classifier.vectorize(&d.text)
             } else {
                 Default::default()
             }
         })
         .collect();
-    let words = match &classifier.model().kind {
-        ModelKind::Topics(t) => Some(topic_words::of_model(
-            t,
-            &classifier.model().vectorizer,
-            &rows,
-        )),
-        ModelKind::Supervised(_) => None,
-    };
+    let words =
+        topic_model.map(|t| topic_words::of_model(t, &classifier.model().vectorizer, &rows));
     let labelled: Vec<usize> = (0..corpus.docs.len())
         .filter(|&i| corpus.docs[i].label.is_some())
         .collect();
@@ -625,8 +627,7 @@ fn eval(
         } else {
             print_topic_words(w);
         }
-        let skipped = corpus.skipped.len();
-        return Ok(if skipped > 0 { EXIT_SKIPPED } else { EXIT_OK });
+        return Ok(exit_code(corpus.skipped.len()));
     }
     if labelled.is_empty() {
         return Err(Failure(format!(
@@ -710,5 +711,5 @@ fn eval(
             }
         }
     }
-    Ok(if skipped > 0 { EXIT_SKIPPED } else { EXIT_OK })
+    Ok(exit_code(skipped))
 }
