@@ -1025,6 +1025,13 @@ mod tests {
         pred.iter().zip(y).filter(|(a, b)| a == b).count() as f64 / y.len() as f64
     }
 
+    /// Accuracy of `p` fitted on 4 synthetic classes (seed `train`) on fresh ones (seed `test`).
+    fn held_out_accuracy(p: &LinearSvcParams, train: u64, test: u64) -> f64 {
+        let (x, y) = synthetic(4, 60, train);
+        let (xt, yt) = synthetic(4, 40, test);
+        accuracy(&p.fit(&x, &y, 4).unwrap(), &xt, &yt)
+    }
+
     fn synthetic(k: usize, per_class: usize, seed: u64) -> (CsrMatrix, Vec<usize>) {
         use rand::Rng;
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
@@ -1398,15 +1405,14 @@ mod tests {
                 assert!(a.abs() < 1e-9, "row {i}: margin {m}, alpha {a}");
             }
         }
-        let (xt, yt) = synthetic(4, 40, 98);
-        let (x4, y4) = synthetic(4, 60, 8);
-        let m = LinearSvcParams {
-            loss: Loss::Hinge,
-            ..Default::default()
-        }
-        .fit(&x4, &y4, 4)
-        .unwrap();
-        let acc = accuracy(&m, &xt, &yt);
+        let acc = held_out_accuracy(
+            &LinearSvcParams {
+                loss: Loss::Hinge,
+                ..Default::default()
+            },
+            8,
+            98,
+        );
         assert!(acc > 0.95, "held-out accuracy {acc}");
     }
 
@@ -1447,17 +1453,16 @@ mod tests {
             assert!(gnorm < 1e-5, "class {c}: |grad| = {gnorm}");
         }
         // the library's path (calibration split, warm start, NB scaling, pooling) learns too
-        let (x4, y4) = synthetic(4, 60, 9);
-        let (xt, yt) = synthetic(4, 40, 97);
-        let m = LinearSvcParams {
-            loss: Loss::Logistic,
-            c: 1.0,
-            nb_smoothing: Some(4.0),
-            ..Default::default()
-        }
-        .fit(&x4, &y4, 4)
-        .unwrap();
-        let acc = accuracy(&m, &xt, &yt);
+        let acc = held_out_accuracy(
+            &LinearSvcParams {
+                loss: Loss::Logistic,
+                c: 1.0,
+                nb_smoothing: Some(4.0),
+                ..Default::default()
+            },
+            9,
+            97,
+        );
         assert!(acc > 0.95, "held-out accuracy {acc}");
     }
 
