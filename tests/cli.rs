@@ -288,6 +288,53 @@ fn eval_of_a_topic_model_scores_labels_and_top_words() {
     assert!(d > 0.5 && d <= 1.0, "{w}");
 }
 
+/// The text report of a supervised model ends with the confusion matrix, and it is the one in
+/// `--json`: each printed row holds that label's counts, summing to its support.
+#[test]
+fn eval_of_a_supervised_model_prints_the_confusion_matrix() {
+    let dir = tempfile::tempdir().unwrap();
+    let sup = dir.path().join("s.tasnif");
+    succeeds(
+        tasnif()
+            .args(["train", "data", "--supervised", "--quiet", "--out"])
+            .arg(&sup),
+    );
+    let (o, v) = eval_json(&sup, &data());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let labels = v["confusion"]["labels"].as_array().unwrap().clone();
+    let counts = v["confusion"]["counts"].as_array().unwrap().clone();
+    let text =
+        String::from_utf8(succeeds(tasnif().arg("eval").arg(&sup).arg(data())).stdout).unwrap();
+    let matrix: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("confusion matrix"))
+        .skip(2) // heading and column numbers
+        .collect();
+    assert_eq!(matrix.len(), labels.len(), "{text}");
+    let mut total = 0;
+    for ((line, label), row) in matrix.iter().zip(&labels).zip(&counts) {
+        assert!(line.contains(label.as_str().unwrap()), "{line}");
+        let printed: Vec<u64> = line
+            .split_whitespace()
+            .rev()
+            .take(labels.len())
+            .map(|c| c.parse().unwrap())
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let json_row: Vec<u64> = row
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_u64().unwrap())
+            .collect();
+        assert_eq!(printed, json_row, "{line}");
+        total += printed.iter().sum::<u64>();
+    }
+    assert_eq!(total, 111);
+}
+
 /// Top-word quality needs no labels: an unlabelled corpus gets it alone; a supervised model
 /// on the same corpus is refused with a message.
 #[test]

@@ -673,6 +673,8 @@ fn eval(
                 println!("{}", serde_json::to_string(&report)?);
             } else {
                 println!("{}", report.to_text(3));
+                println!("confusion matrix (rows: true label, columns: predicted)");
+                print!("{}", report.confusion.to_text());
             }
         }
         ModelKind::Topics(_) => {
