@@ -53,6 +53,12 @@ struct Args {
     max_df: f64,
     #[arg(long)]
     sublinear_tf: bool,
+    /// TF-IDF max_features (most frequent terms).
+    #[arg(long)]
+    max_features: Option<usize>,
+    /// Longest word n-gram (1 = unigrams, as `tasnif train`).
+    #[arg(long, default_value_t = 1)]
+    ngram_max: usize,
     /// Experiment (not in the library: measured no gain, see README "Topics"): drop every line
     /// shared verbatim (same words) by at least this many documents before analysis; 0 = off.
     #[arg(long, default_value_t = 0)]
@@ -149,6 +155,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         min_df: DocFreq::Count(a.min_df),
         max_df: DocFreq::Proportion(a.max_df),
         sublinear_tf: a.sublinear_tf,
+        ngram_range: (1, a.ngram_max),
+        max_features: a.max_features,
         ..TfidfParams::default()
     }
     .check()?;
