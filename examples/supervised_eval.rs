@@ -5,7 +5,7 @@
 //! ```text
 //! cargo run --release --example supervised_eval -- [--corpus PATH] [--validate] [--train-only]
 //!     [--c 0.1] [--sublinear true] [--min-df 5] [--max-df 1.0] [--ngram-max 2] [--balanced true]
-//!     [--nb 4] [--pooled reliable|exclude|off] [--loss l2|l1|lr] [--nb-beta 1]
+//!     [--nb 4] [--pooled reliable|drop|exclude|off] [--loss l2|l1|lr] [--nb-beta 1]
 //!     [--balance-power 1] [--use-idf true] [--title-repeat 1] [--char-weight 0]
 //! ```
 //! The defaults are those of `SupervisedParams::new` (`--loss lr --c 1 --min-df 2` is the
@@ -173,6 +173,7 @@ enum Pool {
     Off,
     Exclude,
     Reliable,
+    Drop,
 }
 
 impl std::str::FromStr for Pool {
@@ -182,6 +183,7 @@ impl std::str::FromStr for Pool {
             "off" | "false" => Ok(Pool::Off),
             "exclude" => Ok(Pool::Exclude),
             "reliable" => Ok(Pool::Reliable),
+            "drop" => Ok(Pool::Drop),
             _ => Err(s.to_string()),
         }
     }
@@ -193,6 +195,7 @@ impl Pool {
             Pool::Off => None,
             Pool::Exclude => Some(Pooling::Exclude),
             Pool::Reliable => Some(Pooling::ReliableNegatives),
+            Pool::Drop => Some(Pooling::DropAmbiguous),
         }
     }
 }
