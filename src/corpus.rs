@@ -47,6 +47,9 @@ impl fmt::Display for Skipped {
 pub struct Corpus {
     pub docs: Vec<Document>,
     pub skipped: Vec<Skipped>,
+    /// Files beside the label folders that are not `.txt` (a licence, a manifest): not
+    /// articles, so not skipped inputs either, but named so that nothing goes unseen.
+    pub ignored: Vec<PathBuf>,
 }
 
 impl Corpus {
@@ -184,27 +187,46 @@ pub fn read_text_file(path: &Path) -> Result<String, String> {
     decode(&bytes)
 }
 
-/// Reads `root/LABEL/*.txt` (any depth of files directly in `root` are read unlabelled).
-/// Files are visited in sorted path order, so the corpus order is deterministic.
+/// Reads `root/LABEL/*.txt` (`.txt` files directly in `root` are read unlabelled). In a label
+/// folder anything else that is not hidden (another extension, a folder) is reported as skipped,
+/// so a folder of `.html` pages cannot train on a silent fraction of itself; other files beside
+/// the label folders (a licence, a manifest) are listed in [`Corpus::ignored`]. Files are visited in sorted path order, so the corpus order is
+/// deterministic.
 pub fn read_folder(root: &Path) -> Result<Corpus, CorpusError> {
     if !root.is_dir() {
         return Err(CorpusError::NotFound(root.to_path_buf()));
     }
     let mut files: Vec<(PathBuf, Option<String>)> = Vec::new();
-    for entry in std::fs::read_dir(root).map_err(io_err(root))? {
-        let path = entry.map_err(io_err(root))?.path();
+    let mut corpus = Corpus::default();
+    let mut ignored = Vec::new();
+    let mut not_read = |path: PathBuf, reason: &str| {
+        corpus.skipped.push(Skipped {
+            path,
+            line: None,
+            reason: reason.into(),
+        })
+    };
+    for path in visible_entries(root)? {
         if path.is_dir() {
             let label = path.file_name().map(|n| n.to_string_lossy().into_owned());
-            for e in std::fs::read_dir(&path).map_err(io_err(&path))? {
-                let p = e.map_err(io_err(&path))?.path();
+            for p in visible_entries(&path)? {
                 if is_txt(&p) {
                     files.push((p, label.clone()));
+                } else if p.is_dir() {
+                    not_read(p, NESTED_FOLDER);
+                } else {
+                    not_read(p, NOT_TXT);
                 }
             }
         } else if is_txt(&path) {
             files.push((path, None));
+        } else {
+            ignored.push(path);
         }
     }
+    corpus.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    ignored.sort();
+    corpus.ignored = ignored;
     files.sort();
     let read: Vec<Result<Document, Skipped>> = {
         use rayon::prelude::*;
@@ -226,7 +248,6 @@ pub fn read_folder(root: &Path) -> Result<Corpus, CorpusError> {
             })
             .collect()
     };
-    let mut corpus = Corpus::default();
     for r in read {
         match r {
             Ok(d) => corpus.docs.push(d),
@@ -236,8 +257,24 @@ pub fn read_folder(root: &Path) -> Result<Corpus, CorpusError> {
     Ok(corpus)
 }
 
+const NOT_TXT: &str = "not a .txt file (a corpus folder holds one article per .txt file)";
+const NESTED_FOLDER: &str =
+    "a folder inside a label folder (labels are the corpus folder's sub-folders, one level deep)";
+
+/// The entries of `dir` whose names do not start with `.` (`.DS_Store`, `.git`, editor files).
+fn visible_entries(dir: &Path) -> Result<Vec<PathBuf>, CorpusError> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).map_err(io_err(dir))? {
+        let e = e.map_err(io_err(dir))?;
+        if !e.file_name().to_string_lossy().starts_with('.') {
+            out.push(e.path());
+        }
+    }
+    Ok(out)
+}
+
 fn is_txt(p: &Path) -> bool {
-    p.is_file() && p.extension().is_some_and(|e| e == "txt")
+    p.is_file() && p.extension().is_some_and(|e| e.eq_ignore_ascii_case("txt"))
 }
 
 /// Reads JSON Lines: one object per line with at least the text field.

@@ -664,7 +664,7 @@ mod tests {
         }
         let corpus = Corpus {
             docs,
-            skipped: Vec::new(),
+            ..Corpus::default()
         };
         let pooled = SupervisedParams::new(1);
         let plain = SupervisedParams {

@@ -760,3 +760,132 @@ fn unwritable_out_is_refused_before_training() {
         &["cannot write a model there: it is a folder"],
     );
 }
+
+/// A special file at `--out` is refused, even with `--force`: the model is renamed into place,
+/// which would replace the device or pipe itself (`--out /dev/null` did). A FIFO stands in for
+/// `/dev/null` so a regression cannot damage the machine running the test.
+#[test]
+fn special_file_out_is_refused_and_left_alone() {
+    use std::os::unix::fs::FileTypeExt;
+    let d = tempfile::tempdir().unwrap();
+    let fifo = d.path().join("pipe");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("mkfifo is not available; skipping");
+        return;
+    }
+    let r = tasnif(&[&"train", &repo("data"), &"--out", &fifo, &"--force", &"-q"]);
+    expect(
+        &r,
+        EXIT_ERROR,
+        &["cannot write a model there: it is not a regular file"],
+    );
+    let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
+    assert!(kind.is_fifo(), "the pipe was replaced by {kind:?}");
+}
+
+/// Through a symbolic link, the model goes to the link's target and the link stays a link.
+#[test]
+fn symlinked_out_writes_through_the_link() {
+    let d = tempfile::tempdir().unwrap();
+    let target = d.path().join("real.tasnif");
+    std::fs::copy(good_model(), &target).unwrap();
+    let before = std::fs::read(&target).unwrap();
+    let link = d.path().join("link.tasnif");
+    std::os::unix::fs::symlink("real.tasnif", &link).unwrap();
+    let r = tasnif(&[
+        &"train",
+        &repo("data"),
+        &"--k",
+        &"3",
+        &"--out",
+        &link,
+        &"-q",
+    ]);
+    expect(&r, EXIT_ERROR, &["already exists"]);
+    let r = tasnif(&[
+        &"train",
+        &repo("data"),
+        &"--k",
+        &"3",
+        &"--out",
+        &link,
+        &"--force",
+        &"-q",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let after = std::fs::read(&target).unwrap();
+    assert_ne!(after, before, "the link's target still holds the old model");
+    let r = tasnif(&[&"topics", &link]);
+    assert_eq!(
+        r.stdout
+            .lines()
+            .filter(|l| l.starts_with(char::is_numeric))
+            .count(),
+        3,
+        "{}",
+        r.stdout
+    );
+}
+
+/// Nothing in a corpus folder is dropped without a word: `.TXT` is read, another extension or
+/// a folder inside a label folder is a skipped input (exit 3), a file beside the label folders
+/// is named as not read, and hidden files (`.DS_Store`) are passed over.
+#[test]
+fn corpus_folder_reports_what_it_does_not_read() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path().join("corpus");
+    small_corpus(&root, 3);
+    let upper = write(&root.join("ukraine/UPPER.TXT"), ARABIC);
+    write(&root.join("ukraine/page.html"), ARABIC);
+    write(&root.join("ukraine/deeper/more.txt"), ARABIC);
+    write(&root.join("migration/.DS_Store"), b"\0\x01");
+    write(&root.join("LICENSE"), "licence text");
+    let model = d.path().join("m.tasnif");
+    let r = tasnif(&[&"train", &root, &"--k", &"3", &"--out", &model, &"-q"]);
+    expect(
+        &r,
+        EXIT_SKIPPED,
+        &[
+            "page.html: not a .txt file",
+            "deeper: a folder inside a label folder",
+            "not read (not .txt articles): LICENSE",
+        ],
+    );
+    assert!(!r.stderr.contains(".DS_Store"), "{}", r.stderr);
+    assert!(
+        r.stdout.contains("read 10 documents (2 skipped)"),
+        "{}",
+        r.stdout
+    );
+    let r = tasnif(&[&"classify", &model, &upper]);
+    assert_eq!(r.code, EXIT_OK, "{}", r.stderr);
+}
+
+/// A malformed option value is a usage error (exit 2, as documented), caught before any work:
+/// a non-number or a falling range for `--k`, a non-finite `--min-score`.
+#[test]
+fn bad_option_values_are_usage_errors() {
+    const EXIT_USAGE: i32 = 2;
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("m.tasnif");
+    for (k, why) in [
+        ("abc", "expected a number"),
+        ("8..2", "goes down; did you mean 2..8"),
+    ] {
+        let r = tasnif(&[&"train", &repo("data"), &"--k", &k, &"--out", &out, &"-q"]);
+        expect(&r, EXIT_USAGE, &[why]);
+        assert!(!out.exists());
+    }
+    let page = repo("data/other/seed-001-un-rights-chief-iran.txt");
+    for m in ["NaN", "inf"] {
+        let r = tasnif(&[&"classify", &good_model(), &page, &"--min-score", &m]);
+        expect(&r, EXIT_USAGE, &["expected a finite number"]);
+    }
+}

@@ -335,6 +335,56 @@ fn eval_of_a_supervised_model_prints_the_confusion_matrix() {
     assert_eq!(total, 111);
 }
 
+/// A corpus with only some of the model's labels is scored over the labels that occur as truth
+/// or prediction, as scikit-learn's `classification_report` does: the labels it lacks and the
+/// model never predicts would each put a 0 into the macro average. A label the model has never
+/// seen is named on stderr.
+#[test]
+fn eval_on_part_of_the_labels_averages_over_the_labels_that_occur() {
+    let dir = tempfile::tempdir().unwrap();
+    let sup = dir.path().join("s.tasnif");
+    succeeds(
+        tasnif()
+            .args(["train", "data", "--supervised", "--quiet", "--out"])
+            .arg(&sup),
+    );
+    let part = dir.path().join("part");
+    for (from, to) in [("afghanistan", "afghanistan"), ("ukraine", "sport")] {
+        std::fs::create_dir_all(part.join(to)).unwrap();
+        for e in std::fs::read_dir(data().join(from)).unwrap() {
+            let p = e.unwrap().path();
+            std::fs::copy(&p, part.join(to).join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    let (o, v) = eval_json(&sup, &part);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("not trained on") && stderr.contains("sport"),
+        "{stderr}"
+    );
+    let rows = v["per_label"].as_array().unwrap();
+    let counts = v["confusion"]["counts"].as_array().unwrap();
+    for (i, row) in rows.iter().enumerate() {
+        let predicted: u64 = counts.iter().map(|r| r[i].as_u64().unwrap()).sum();
+        assert!(
+            row["support"].as_u64().unwrap() > 0 || predicted > 0,
+            "{} neither occurs nor is predicted: {v}",
+            row["label"]
+        );
+    }
+    let names: Vec<&str> = rows.iter().map(|r| r["label"].as_str().unwrap()).collect();
+    assert!(
+        names.contains(&"afghanistan") && names.contains(&"sport"),
+        "{names:?}"
+    );
+    let mean = rows.iter().map(|r| r["f1"].as_f64().unwrap()).sum::<f64>() / rows.len() as f64;
+    assert!(
+        (v["macro_avg"]["f1"].as_f64().unwrap() - mean).abs() < 1e-12,
+        "{v}"
+    );
+}
+
 /// Top-word quality needs no labels: an unlabelled corpus gets it alone; a supervised model
 /// on the same corpus is refused with a message.
 #[test]

@@ -66,7 +66,7 @@ enum Command {
         /// Below this score an article gets no topic (label): "-" in the text output, `null`
         /// label and class in JSON, with the nearest one as `nearest_label`. Topic models score
         /// 0–1 (cosine to the topic in term space), supervised models by probability.
-        #[arg(long)]
+        #[arg(long, value_parser = parse_finite)]
         min_score: Option<f64>,
     },
     /// Evaluate a model on a labelled corpus.
@@ -102,8 +102,8 @@ struct TrainArgs {
     /// A folder with one sub-folder of .txt files per label, a .jsonl file, or a text file.
     corpus: PathBuf,
     /// Number of topics, or a range such as 2..12 (keeps the best cosine silhouette).
-    #[arg(long, default_value = "4")]
-    k: String,
+    #[arg(long, default_value = "4", value_parser = parse_k)]
+    k: KChoice,
     /// Where to write the model.
     #[arg(long, short, default_value = "model.tasnif")]
     out: PathBuf,
@@ -272,6 +272,7 @@ fn load_corpus(path: &Path, fields: &FieldArgs, sources: &[String]) -> Result<Co
             .retain(|d| d.source.as_ref().is_some_and(|s| sources.contains(s)));
     }
     SkipReport::default().note_all(&c.skipped);
+    note_ignored(path, &c.ignored);
     if c.docs.is_empty() {
         return Err(Failure(format!(
             "{}: no readable documents ({} skipped)",
@@ -280,6 +281,32 @@ fn load_corpus(path: &Path, fields: &FieldArgs, sources: &[String]) -> Result<Co
         )));
     }
     Ok(c)
+}
+
+/// Names the files beside a corpus folder's label folders that were not read (not `.txt`).
+fn note_ignored(root: &Path, ignored: &[PathBuf]) {
+    if ignored.is_empty() {
+        return;
+    }
+    let names: Vec<String> = ignored
+        .iter()
+        .take(SKIPS_SHOWN)
+        .map(|p| {
+            p.file_name()
+                .unwrap_or(p.as_os_str())
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    let more = match ignored.len().saturating_sub(SKIPS_SHOWN) {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    };
+    eprintln!(
+        "tasnif: {}: not read (not .txt articles): {}{more}",
+        root.display(),
+        names.join(", ")
+    );
 }
 
 /// Skipped inputs reported on stderr for each reason: each of the first [`SKIPS_SHOWN`] with its
@@ -338,23 +365,33 @@ fn exit_code(skipped: usize) -> u8 {
     if skipped > 0 { EXIT_SKIPPED } else { EXIT_OK }
 }
 
-fn parse_k(s: &str) -> Result<KChoice, Failure> {
-    let bad = || Failure(format!("--k {s}: expected a number (4) or a range (2..12)"));
+/// `--k 4` or `--k 2..12` (also `2..=12`); a usage error (exit 2) otherwise.
+fn parse_k(s: &str) -> Result<KChoice, String> {
+    let bad = || format!("expected a number (4) or a rising range (2..12), got {s:?}");
+    let num = |x: &str| x.trim().parse::<usize>().map_err(|_| bad());
     match s.split_once("..") {
-        Some((a, b)) => Ok(KChoice::Range(
-            a.trim().parse().map_err(|_| bad())?,
-            b.trim_start_matches('=')
-                .trim()
-                .parse()
-                .map_err(|_| bad())?,
-        )),
-        None => Ok(KChoice::Fixed(s.trim().parse().map_err(|_| bad())?)),
+        Some((a, b)) => {
+            let (a, b) = (num(a)?, num(b.trim_start_matches('='))?);
+            if a > b {
+                return Err(format!("the range {s} goes down; did you mean {b}..{a}?"));
+            }
+            Ok(KChoice::Range(a, b))
+        }
+        None => Ok(KChoice::Fixed(num(s)?)),
+    }
+}
+
+/// A finite number (a usage error, exit 2, for `NaN` or `inf`).
+fn parse_finite(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        _ => Err(format!("expected a finite number, got {s:?}")),
     }
 }
 
 fn train_cmd(a: TrainArgs) -> Result<u8, Failure> {
     tasnif::model::file::check_writable(&a.out, a.force)?;
-    let k = parse_k(&a.k)?;
+    let k = a.k.clone();
     let started = std::time::Instant::now();
     let progress = progress::Bars::new(a.quiet, a.timings);
     let corpus = load_corpus(&a.corpus, &a.fields, &a.sources)?;
@@ -590,6 +627,42 @@ fn print_topic_words(w: &topic_words::TopicWordQuality) {
     );
 }
 
+/// Label indices for a classification report over the labels that occur as truth or
+/// prediction (scikit-learn's default: a label the corpus lacks and the model never predicts
+/// would put a 0 into the macro average). Model labels keep their order; labels only the corpus
+/// has follow.
+fn report_labels(
+    model_labels: &[String],
+    truth: &[&str],
+    pred: &[tasnif::classify::Classification],
+) -> (Vec<usize>, Vec<usize>, Vec<String>) {
+    let mut all: Vec<String> = model_labels.to_vec();
+    for t in truth {
+        if !all.iter().any(|l| l == t) {
+            all.push(t.to_string());
+        }
+    }
+    let mut used = vec![false; all.len()];
+    let y_all: Vec<usize> = truth
+        .iter()
+        .map(|t| all.iter().position(|l| l == t).expect("added above"))
+        .collect();
+    for &i in y_all.iter().chain(pred.iter().map(|c| &c.class)) {
+        used[i] = true;
+    }
+    let mut new_index = vec![usize::MAX; all.len()];
+    let mut labels = Vec::new();
+    for (i, l) in all.into_iter().enumerate() {
+        if used[i] {
+            new_index[i] = labels.len();
+            labels.push(l);
+        }
+    }
+    let y = y_all.iter().map(|&i| new_index[i]).collect();
+    let p = pred.iter().map(|c| new_index[c.class]).collect();
+    (y, p, labels)
+}
+
 fn eval(
     model_path: &Path,
     corpus_path: &Path,
@@ -659,15 +732,19 @@ fn eval(
     drop(report); // its counts before the results
     match &classifier.model().kind {
         ModelKind::Supervised(s) => {
-            let mut labels = s.labels.clone();
-            for t in &truth {
-                if !labels.iter().any(|l| l == t) {
-                    labels.push(t.to_string());
-                }
+            let (y, p, labels) = report_labels(&s.labels, &truth, &pred);
+            let unknown: Vec<&str> = labels
+                .iter()
+                .filter(|l| !s.labels.contains(l))
+                .map(String::as_str)
+                .collect();
+            if !unknown.is_empty() {
+                eprintln!(
+                    "tasnif: {}: labels the model was not trained on, so always counted wrong: {}",
+                    corpus_path.display(),
+                    unknown.join(", ")
+                );
             }
-            let idx = |l: &str| labels.iter().position(|x| x == l).expect("added above");
-            let y: Vec<usize> = truth.iter().map(|t| idx(t)).collect();
-            let p: Vec<usize> = pred.iter().map(|c| c.class).collect();
             let report = ClassificationReport::new(&y, &p, &labels)?;
             if json {
                 println!("{}", serde_json::to_string(&report)?);
@@ -686,10 +763,34 @@ fn eval(
                 clustering::ari(&t, &p),
                 clustering::purity(&t, &p),
             );
-            let map: Vec<serde_json::Value> = mapping
-                .iter()
-                .enumerate()
-                .map(|(topic, l)| serde_json::json!({"topic": topic, "label": l.map(|l| names[l].clone())}))
+            // counts[topic][label]: what each topic holds, shown beside the one-to-one
+            // mapping, which can pair a topic with a label it holds none of
+            let n_topics = mapping
+                .len()
+                .max(p.iter().map(|&k| k + 1).max().unwrap_or(0));
+            let mut counts = vec![vec![0usize; names.len()]; n_topics];
+            for (&k, &l) in p.iter().zip(&t) {
+                counts[k][l] += 1;
+            }
+            let holds = |topic: usize| -> Vec<(usize, usize)> {
+                let mut v: Vec<(usize, usize)> = (counts[topic].iter().copied().enumerate())
+                    .filter(|&(_, c)| c > 0)
+                    .collect();
+                v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+                v
+            };
+            let mapped = |topic: usize| mapping.get(topic).copied().flatten();
+            let map: Vec<serde_json::Value> = (0..n_topics)
+                .map(|topic| {
+                    let l = mapped(topic);
+                    serde_json::json!({
+                        "topic": topic,
+                        "documents": counts[topic].iter().sum::<usize>(),
+                        "label": l.map(|l| names[l].clone()),
+                        "matched": l.map_or(0, |l| counts[topic][l]),
+                        "labels": holds(topic).iter().map(|&(l, c)| serde_json::json!({"label": names[l], "count": c})).collect::<Vec<_>>(),
+                    })
+                })
                 .collect();
             if json {
                 println!(
@@ -701,10 +802,33 @@ fn eval(
                     "documents {}  NMI {nmi:.3}  ARI {ari:.3}  purity {purity:.3}  accuracy under the best topic→label mapping {mapped_acc:.3}",
                     p.len()
                 );
-                for (topic, l) in mapping.iter().enumerate() {
+                println!(
+                    "  topic  documents  labels in it (count)  →  label under that mapping (its count)"
+                );
+                for (topic, in_topic) in counts.iter().enumerate() {
+                    let held: Vec<String> = holds(topic)
+                        .iter()
+                        .take(3)
+                        .map(|&(l, c)| format!("{} {c}", names[l]))
+                        .collect();
+                    let more = holds(topic).len().saturating_sub(3);
                     println!(
-                        "  topic {topic} → {}",
-                        l.map(|l| names[l].as_str()).unwrap_or("(no label)")
+                        "  {topic:>5}  {:>9}  {}{}  →  {}",
+                        in_topic.iter().sum::<usize>(),
+                        if held.is_empty() {
+                            "-".to_string()
+                        } else {
+                            held.join(", ")
+                        },
+                        if more > 0 {
+                            format!(", +{more} more")
+                        } else {
+                            String::new()
+                        },
+                        mapped(topic).map_or("(none)".to_string(), |l| format!(
+                            "{} ({})",
+                            names[l], in_topic[l]
+                        )),
                     );
                 }
                 if let Some(w) = &words {

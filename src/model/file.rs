@@ -185,26 +185,48 @@ pub fn read<T: DeserializeOwned>(path: &Path) -> Result<T, ModelError> {
 /// Writes a model atomically: temp file in the same folder, fsync, rename, fsync the folder.
 /// Refuses to replace an existing file unless `force`.
 /// Whether [`write_atomic`] can put a model at `path`: not over an existing file without
-/// `force`, not over a folder, and only into a folder that exists. Checked before training too,
-/// so a long run does not end on a typo in `--out`.
-pub fn check_writable(path: &Path, force: bool) -> Result<(), ModelError> {
-    if path.is_dir() {
-        return Err(ModelError::NotWritable {
-            path: path.to_path_buf(),
-            why: "it is a folder".into(),
-        });
+/// `force`, not over a folder or a special file (`/dev/null`: the rename would replace the
+/// device), and only into a folder that exists. Checked before training too, so a long run does
+/// not end on a typo in `--out`. Returns the path the model file will really take: through a
+/// symbolic link, its target, so the link keeps pointing at the new model.
+pub fn check_writable(path: &Path, force: bool) -> Result<PathBuf, ModelError> {
+    let target = link_target(path);
+    let not_writable = |why: &str| ModelError::NotWritable {
+        path: path.to_path_buf(),
+        why: why.into(),
+    };
+    match std::fs::metadata(&target) {
+        Ok(m) if m.is_dir() => return Err(not_writable("it is a folder")),
+        Ok(m) if !m.is_file() => {
+            return Err(not_writable(
+                "it is not a regular file (a device, pipe or socket); a model is written \
+                 by renaming a new file over the path",
+            ));
+        }
+        Ok(_) if !force => return Err(ModelError::Exists(path.to_path_buf())),
+        _ => {}
     }
-    if !force && path.exists() {
-        return Err(ModelError::Exists(path.to_path_buf()));
-    }
-    let dir = parent_dir(path);
+    let dir = parent_dir(&target);
     if !dir.is_dir() {
         return Err(ModelError::NotWritable {
             path: path.to_path_buf(),
             why: format!("the folder {} does not exist", dir.display()),
         });
     }
-    Ok(())
+    Ok(target)
+}
+
+/// `path`, or where the chain of symbolic links starting at it ends (even if nothing is there).
+fn link_target(path: &Path) -> PathBuf {
+    let mut p = path.to_path_buf();
+    // a cycle of links is left to the file system to refuse
+    for _ in 0..40 {
+        match std::fs::read_link(&p) {
+            Ok(t) => p = parent_dir(&p).join(t),
+            Err(_) => break,
+        }
+    }
+    p
 }
 
 fn parent_dir(path: &Path) -> PathBuf {
@@ -215,7 +237,7 @@ fn parent_dir(path: &Path) -> PathBuf {
 }
 
 pub fn write_atomic<T: Serialize>(path: &Path, body: &T, force: bool) -> Result<(), ModelError> {
-    check_writable(path, force)?;
+    let path = &check_writable(path, force)?;
     let bytes = encode(body)?;
     let dir = parent_dir(path);
     let name = path
