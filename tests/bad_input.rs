@@ -889,3 +889,19 @@ fn bad_option_values_are_usage_errors() {
         expect(&r, EXIT_USAGE, &["expected a finite number"]);
     }
 }
+
+/// A text file is one article: `train` says so and what to give instead, rather than failing
+/// on k against "1 documents".
+#[test]
+fn training_on_one_text_file_says_what_a_corpus_is() {
+    let d = tempfile::tempdir().unwrap();
+    let text = write(&d.path().join("many-lines.txt"), ARABIC.repeat(50));
+    let out = d.path().join("m.tasnif");
+    let r = tasnif(&[&"train", &text, &"--out", &out, &"-q"]);
+    expect(
+        &r,
+        EXIT_ERROR,
+        &["a text file is one article", "JSON Lines file"],
+    );
+    assert!(!out.exists());
+}

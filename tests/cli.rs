@@ -385,6 +385,41 @@ fn eval_on_part_of_the_labels_averages_over_the_labels_that_occur() {
     );
 }
 
+/// Scoring a supervised model on the corpus it was trained on says so (the scores are on its
+/// training documents); another corpus, or `--sources`, does not get the note.
+#[test]
+fn eval_and_report_note_the_training_corpus() {
+    let dir = tempfile::tempdir().unwrap();
+    let sup = dir.path().join("s.tasnif");
+    succeeds(
+        tasnif()
+            .args(["train", "data", "--supervised", "--quiet", "--out"])
+            .arg(&sup),
+    );
+    let note = "is the corpus this model was trained on";
+    let (o, _) = eval_json(&sup, &data());
+    assert!(String::from_utf8_lossy(&o.stderr).contains(note));
+    let html = dir.path().join("r.html");
+    let o = succeeds(
+        tasnif()
+            .arg("report")
+            .arg(&sup)
+            .arg(data())
+            .arg("--out")
+            .arg(&html),
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains(note));
+    let other = dir.path().join("other");
+    std::fs::create_dir_all(other.join("ukraine")).unwrap();
+    for e in std::fs::read_dir(data().join("ukraine")).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, other.join("ukraine").join(p.file_name().unwrap())).unwrap();
+    }
+    let (o, _) = eval_json(&sup, &other);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!String::from_utf8_lossy(&o.stderr).contains(note));
+}
+
 /// Top-word quality needs no labels: an unlabelled corpus gets it alone; a supervised model
 /// on the same corpus is refused with a message.
 #[test]

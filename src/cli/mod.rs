@@ -94,12 +94,17 @@ enum Command {
         max_docs: usize,
         #[command(flatten)]
         fields: FieldArgs,
+        /// Only documents whose JSONL `source` is one of these (comma-separated), e.g. the
+        /// outlets a supervised model was not trained on
+        #[arg(long, value_delimiter = ',')]
+        sources: Vec<String>,
     },
 }
 
 #[derive(Args)]
 struct TrainArgs {
-    /// A folder with one sub-folder of .txt files per label, a .jsonl file, or a text file.
+    /// A folder with one sub-folder of .txt files per label (one article per file), or a .jsonl
+    /// file (one article per line).
     corpus: PathBuf,
     /// Number of topics, or a range such as 2..12 (keeps the best cosine silhouette).
     #[arg(long, default_value = "4", value_parser = parse_k)]
@@ -185,7 +190,8 @@ pub fn run() -> ExitCode {
             out,
             max_docs,
             fields,
-        } => report::run(&model, corpus.as_deref(), &out, &fields, max_docs),
+            sources,
+        } => report::run(&model, corpus.as_deref(), &out, &fields, &sources, max_docs),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -281,6 +287,23 @@ fn load_corpus(path: &Path, fields: &FieldArgs, sources: &[String]) -> Result<Co
         )));
     }
     Ok(c)
+}
+
+/// Warns when a supervised model is scored on the corpus it was trained on, all of it: those
+/// scores say how well it fits, not how well it classifies new articles.
+fn note_training_corpus(model: &Model, corpus: &Path, sources: &[String]) {
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    };
+    let supervised = matches!(model.kind, ModelKind::Supervised(_));
+    if supervised && sources.is_empty() && same(Path::new(&model.facts.corpus), corpus) {
+        eprintln!(
+            "tasnif: note: {} is the corpus this model was trained on; unless --sources keeps \
+             documents it did not see, these scores are on its training documents",
+            corpus.display()
+        );
+    }
 }
 
 /// Names the files beside a corpus folder's label folders that were not read (not `.txt`).
@@ -395,6 +418,15 @@ fn train_cmd(a: TrainArgs) -> Result<u8, Failure> {
     let started = std::time::Instant::now();
     let progress = progress::Bars::new(a.quiet, a.timings);
     let corpus = load_corpus(&a.corpus, &a.fields, &a.sources)?;
+    if a.corpus.is_file() && !corpus::is_jsonl_path(&a.corpus) {
+        // a text file is one article: nothing to learn topics or labels from
+        return Err(Failure(format!(
+            "{}: a text file is one article, and training needs many: give a folder (one \
+             .txt file per article, in one sub-folder per label) or a JSON Lines file (.jsonl, \
+             one article per line)",
+            a.corpus.display()
+        )));
+    }
     progress.timed("reading the corpus", started);
     let name = a.corpus.display().to_string();
     let (model, assignments) = if a.supervised {
@@ -672,6 +704,7 @@ fn eval(
 ) -> Result<u8, Failure> {
     let classifier = Classifier::new(load_model(model_path)?)?;
     let corpus = load_corpus(corpus_path, fields, sources)?;
+    note_training_corpus(classifier.model(), corpus_path, sources);
     let topic_model = match &classifier.model().kind {
         ModelKind::Topics(t) => Some(t),
         ModelKind::Supervised(_) => None,

@@ -1,7 +1,7 @@
 //! `tasnif report MODEL [CORPUS] --out report.html`: one self-contained HTML file with inline SVG
 //! charts (see [`tasnif::report`]).
 
-use super::{EXIT_OK, EXIT_SKIPPED, Failure, FieldArgs, load_corpus};
+use super::{EXIT_OK, EXIT_SKIPPED, Failure, FieldArgs, load_corpus, note_training_corpus};
 use std::path::Path;
 use tasnif::classify::Classifier;
 use tasnif::model::Model;
@@ -12,13 +12,17 @@ pub fn run(
     corpus_path: Option<&Path>,
     out: &Path,
     fields: &FieldArgs,
+    sources: &[String],
     max_docs: usize,
 ) -> Result<u8, Failure> {
     let model = Model::load(model_path)?;
+    if let Some(p) = corpus_path {
+        note_training_corpus(&model, p, sources);
+    }
     let classifier =
         Classifier::new(model).map_err(|e| Failure(format!("{}: {e}", model_path.display())))?;
     let corpus = match corpus_path {
-        Some(p) => Some(load_corpus(p, fields, &[])?),
+        Some(p) => Some(load_corpus(p, fields, sources)?),
         None => None,
     };
     let opts = ReportOptions {
