@@ -420,6 +420,20 @@ fn eval_and_report_note_the_training_corpus() {
     assert!(!String::from_utf8_lossy(&o.stderr).contains(note));
 }
 
+/// `topics --json`: one row per topic with its size, name and words, and the training
+/// parameters as a JSON object (the model file keeps them as a string).
+#[test]
+fn topics_json_has_rows_and_parameters_as_an_object() {
+    let o = succeeds(tasnif().args(["topics", "models/topics.tasnif", "--json"]));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let topics = v["topics"].as_array().unwrap();
+    assert_eq!(topics.len(), 4, "{v}");
+    let total: u64 = topics.iter().map(|t| t["count"].as_u64().unwrap()).sum();
+    assert_eq!(total, v["facts"]["n_docs"].as_u64().unwrap());
+    assert_eq!(v["facts"]["params"]["k"]["Fixed"], 4, "{v}");
+    assert!(v["facts"].get("params_json").is_none(), "{v}");
+}
+
 /// Top-word quality needs no labels: an unlabelled corpus gets it alone; a supervised model
 /// on the same corpus is refused with a message.
 #[test]

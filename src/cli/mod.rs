@@ -542,9 +542,17 @@ fn topics(path: &Path, json: bool) -> Result<u8, Failure> {
         )));
     };
     if json {
+        // the training parameters as an object, not the JSON string the model file keeps
+        let mut facts = serde_json::to_value(&model.facts)?;
+        if let Ok(params) = serde_json::from_str::<serde_json::Value>(&model.facts.params_json) {
+            facts["params"] = params;
+            if let Some(f) = facts.as_object_mut() {
+                f.remove("params_json");
+            }
+        }
         println!(
             "{}",
-            serde_json::json!({"model": path, "facts": model.facts, "topics": topic_rows(t)})
+            serde_json::json!({"model": path, "facts": facts, "topics": topic_rows(t)})
         );
     } else {
         print_topics(t);
