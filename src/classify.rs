@@ -1,6 +1,7 @@
 //! Classifying new articles with a saved model: topic models assign the nearest centroid by
 //! cosine in the SVD space; supervised models give calibrated label probabilities. Each answer
-//! carries the words that drove it, as surface words.
+//! carries the terms that drove it and, when classified from raw text, where each occurs in that
+//! text (byte offsets into the original, un-normalised text).
 
 use crate::cluster;
 use crate::model::{Model, ModelKind};
@@ -12,11 +13,25 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Evidence {
-    /// The word as people write it (most frequent training spelling of the term).
+    /// The word as people write it: the most frequent *training* spelling of the term (not
+    /// necessarily how this article spells it; see [`text`](Self::text)).
     pub word: String,
+    /// The vocabulary term (a stem, or two stems joined by one space for a bigram).
     pub term: String,
     /// Contribution to the decision (TF-IDF value × topic or class weight).
     pub weight: f64,
+    /// Every `[start, end)` byte range of the article text where the vectoriser counted this
+    /// term, in text order: one token that analyses to it or, for a bigram, two consecutive kept
+    /// tokens (from the first's start to the second's end, so whatever the analysis dropped
+    /// between them, such as stopwords and punctuation, lies inside). Offsets are into the
+    /// exact text given to [`Classifier::classify`] and fall on char boundaries. Empty when
+    /// there was no text ([`Classifier::classify_row`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub spans: Vec<[usize; 2]>,
+    /// The article's own spelling of the term: the text of the first span, as written
+    /// (harakat, tatweel and all). `None` when there was no text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -53,6 +68,60 @@ pub struct Classifier {
 
 const EVIDENCE: usize = 5;
 
+/// The kept tokens of a text in order, from one pass of the analyser: their terms back to back
+/// in one string (no allocation per token) and, per token, where its term ends there and its
+/// `[start, end)` bytes in the text.
+struct KeptTokens {
+    terms: String,
+    tokens: Vec<(usize, usize, usize)>,
+}
+
+impl KeptTokens {
+    fn of(analyzer: &Analyzer, text: &str) -> Self {
+        let mut kept = KeptTokens {
+            terms: String::with_capacity(text.len()),
+            tokens: Vec::with_capacity(text.len() / 8),
+        };
+        analyzer.for_each_token(text, |t| {
+            kept.terms.push_str(t.term);
+            kept.tokens.push((kept.terms.len(), t.start, t.end));
+        });
+        kept
+    }
+
+    /// (term, start, end) of each kept token, the term as bytes (slicing a `str` would check
+    /// char boundaries the ends already are on).
+    fn iter(&self) -> impl Iterator<Item = (&[u8], usize, usize)> + '_ {
+        let mut from = 0;
+        self.tokens.iter().map(move |&(to, start, end)| {
+            let term = &self.terms.as_bytes()[from..to];
+            from = to;
+            (term, start, end)
+        })
+    }
+
+    fn terms(&self) -> Vec<&str> {
+        let mut from = 0;
+        self.tokens
+            .iter()
+            .map(|&(to, _, _)| {
+                let term = &self.terms[from..to];
+                from = to;
+                term
+            })
+            .collect()
+    }
+}
+
+/// Whether `term` is the bigram name of `left` then `right` (`"{left} {right}"`), without
+/// building that string.
+fn is_bigram(term: &[u8], left: &[u8], right: &[u8]) -> bool {
+    term.len() == left.len() + 1 + right.len()
+        && term.starts_with(left)
+        && term[left.len()] == b' '
+        && term.ends_with(right)
+}
+
 impl Classifier {
     pub fn new(model: Model) -> Result<Self, crate::text::analyzer::AnalyzerError> {
         let analyzer = Analyzer::new(model.analyzer.clone())?;
@@ -76,13 +145,68 @@ impl Classifier {
         self.model.vectorizer.transform_text(&self.analyzer, text)
     }
 
+    /// Classifies raw text; the evidence carries its [`spans`](Evidence::spans) and
+    /// [`text`](Evidence::text) in `text`.
     pub fn classify(&self, id: &str, text: &str) -> Result<Classification, ClassifyError> {
-        let (cols, vals) = self.vectorize(text);
-        self.classify_row(id, &cols, &vals)
+        // One analysis pass serves both the TF-IDF row and the evidence spans: the row is
+        // `transform_one` of the very term sequence whose tokens the spans point at, which is
+        // what `transform_text` (`vectorize`) computes from the same analyser.
+        let kept = KeptTokens::of(&self.analyzer, text);
+        let (cols, vals) = self.model.vectorizer.transform_one(&kept.terms());
+        let mut c = self.classify_row(id, &cols, &vals)?;
+        self.locate(&kept, text, &mut c.evidence);
+        Ok(c)
+    }
+
+    /// Finds where each evidence term occurs in `text` (the text its TF-IDF row came from),
+    /// for callers of [`classify_row`](Self::classify_row): fills [`Evidence::spans`] and
+    /// [`Evidence::text`], replacing what they held. Analyses `text` again.
+    pub fn locate_evidence(&self, text: &str, evidence: &mut [Evidence]) {
+        if evidence.is_empty() {
+            return;
+        }
+        self.locate(&KeptTokens::of(&self.analyzer, text), text, evidence);
+    }
+
+    /// The spans of each evidence term among the kept tokens of `text`, by the vectoriser's
+    /// rules: a unigram is one kept token whose term it is, a bigram two consecutive *kept*
+    /// tokens (so after stopword removal), and a term is matched as a unigram and as a bigram
+    /// exactly where the vectoriser looks it up as one (`ngram_range`).
+    fn locate(&self, kept: &KeptTokens, text: &str, evidence: &mut [Evidence]) {
+        let (lo, hi) = self.model.vectorizer.params.ngram_range;
+        let (uni, bi) = (lo <= 1, hi >= 2);
+        for e in evidence.iter_mut() {
+            e.spans.clear();
+        }
+        // the previous kept token's term and start, for bigrams
+        let mut prev: Option<(&[u8], usize)> = None;
+        for (term, start, end) in kept.iter() {
+            for e in evidence.iter_mut() {
+                let want = e.term.as_bytes();
+                if uni && want == term {
+                    e.spans.push([start, end]);
+                }
+                if let Some((left, s)) = prev
+                    && is_bigram(want, left, term)
+                {
+                    e.spans.push([s, end]);
+                }
+            }
+            if bi {
+                prev = Some((term, start));
+            }
+        }
+        for e in evidence.iter_mut() {
+            // Only a term that is both a unigram and a bigram name (NFKC can put a space
+            // inside one token's term) can get spans out of order.
+            e.spans.sort_unstable();
+            e.text = e.spans.first().map(|&[s, end]| text[s..end].to_string());
+        }
     }
 
     /// [`classify`](Self::classify) for a TF-IDF row from [`vectorize`](Self::vectorize), for
-    /// callers that need the row for something else as well.
+    /// callers that need the row for something else as well. There is no text here, so the
+    /// evidence has no spans; [`locate_evidence`](Self::locate_evidence) adds them.
     pub fn classify_row(
         &self,
         id: &str,
@@ -103,6 +227,8 @@ impl Classifier {
                     word: m.surface[j as usize].clone(),
                     term: m.vectorizer.vocabulary()[j as usize].clone(),
                     weight: w,
+                    spans: Vec::new(),
+                    text: None,
                 })
                 .collect()
         };

@@ -660,6 +660,7 @@ mod tests {
                 label: Some(names[label].to_string()),
                 text: format!("{} خبر اليوم", text.join(" ")),
                 source: Some(source.to_string()),
+                origin: Vec::new(),
             });
         }
         let corpus = Corpus {

@@ -536,21 +536,17 @@ fn k_larger_than_the_number_of_documents() {
 #[test]
 fn one_document() {
     let d = tempfile::tempdir().unwrap();
-    let f = write(&d.path().join("only.txt"), ARABIC);
+    write(&d.path().join("corpus/label/only.txt"), ARABIC);
     let r = tasnif(&[
         &"train",
-        &f,
+        &d.path().join("corpus"),
         &"--k",
         &"2",
         &"--out",
         &d.path().join("m"),
         &"-q",
     ]);
-    expect(
-        &r,
-        EXIT_ERROR,
-        &["only.txt: k = 2 but the corpus has only 1"],
-    );
+    expect(&r, EXIT_ERROR, &["corpus: k = 2 but the corpus has only 1"]);
 }
 
 #[test]

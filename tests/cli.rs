@@ -434,6 +434,41 @@ fn topics_json_has_rows_and_parameters_as_an_object() {
     assert!(v["facts"].get("params_json").is_none(), "{v}");
 }
 
+/// `classify` reads JSON Lines with another text field (`--text-field`), and an empty folder
+/// is named rather than counted anonymously.
+#[test]
+fn classify_takes_a_text_field_and_names_an_empty_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let page =
+        std::fs::read_to_string(data().join("ukraine/seed-000-kremlin-memo-us-cooperation.txt"))
+            .unwrap();
+    let jsonl = dir.path().join("a.jsonl");
+    let line = serde_json::json!({"id": "kremlin", "body": page}).to_string();
+    std::fs::write(&jsonl, format!("{line}\n")).unwrap();
+    let o = succeeds(
+        tasnif()
+            .args(["classify", "models/topics.tasnif", "--text-field", "body"])
+            .arg(&jsonl),
+    );
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(out.starts_with("kremlin\t"), "{out}");
+    assert!(out.contains("أوكرانيا"), "{out}");
+
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let o = tasnif()
+        .args(["classify", "models/topics.tasnif"])
+        .arg(&empty)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("empty: a folder with no .txt article in it"),
+        "{err}"
+    );
+}
+
 /// Top-word quality needs no labels: an unlabelled corpus gets it alone; a supervised model
 /// on the same corpus is refused with a message.
 #[test]

@@ -40,6 +40,7 @@ pub fn small_model_bytes() -> &'static [u8] {
                     label: None,
                     text,
                     source: None,
+                    origin: Vec::new(),
                 }
             })
             .collect();

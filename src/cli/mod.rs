@@ -68,6 +68,8 @@ enum Command {
         /// 0–1 (cosine to the topic in term space), supervised models by probability.
         #[arg(long, value_parser = parse_finite)]
         min_score: Option<f64>,
+        #[command(flatten)]
+        fields: FieldArgs,
     },
     /// Evaluate a model on a labelled corpus.
     Eval {
@@ -176,7 +178,8 @@ pub fn run() -> ExitCode {
             inputs,
             json,
             min_score,
-        } => classify(&model, &inputs, json, min_score),
+            fields,
+        } => classify(&model, &inputs, &fields, json, min_score),
         Command::Eval {
             model,
             corpus,
@@ -563,21 +566,20 @@ fn topics(path: &Path, json: bool) -> Result<u8, Failure> {
 fn classify(
     model_path: &Path,
     inputs: &[PathBuf],
+    fields: &FieldArgs,
     json: bool,
     min_score: Option<f64>,
 ) -> Result<u8, Failure> {
-    if let Some(m) = min_score.filter(|m| !m.is_finite()) {
-        return Err(Failure(format!("--min-score {m}: give a finite number")));
-    }
     let classifier = Classifier::new(load_model(model_path)?)?;
-    let mut docs: Vec<(String, String)> = Vec::new();
+    // (name to print, document)
+    let mut docs: Vec<(String, corpus::Document)> = Vec::new();
     let mut skipped = 0;
     let mut report = SkipReport::default();
     for input in inputs {
         let read = if input == Path::new("-") {
-            corpus::read_stdin(&JsonlFields::default())
+            corpus::read_stdin(&fields.fields())
         } else {
-            corpus::read_path(input, &JsonlFields::default())
+            corpus::read_path(input, &fields.fields())
         };
         let read = match read {
             Ok(r) => r,
@@ -589,20 +591,28 @@ fn classify(
         };
         report.note_all(&read.skipped);
         skipped += read.skipped.len();
+        if input.is_dir() {
+            note_ignored(input, &read.ignored);
+            if read.docs.is_empty() && read.skipped.is_empty() {
+                report.note(
+                    &input.display().to_string(),
+                    "a folder with no .txt article in it",
+                );
+                skipped += 1;
+            }
+        }
         // a text file is named by its path as given; folders and JSON Lines by document ids
         let single = read.docs.len() == 1
             && !input.is_dir()
             && input != Path::new("-")
             && !corpus::is_jsonl_path(input);
         docs.extend(read.docs.into_iter().map(|d| {
-            (
-                if single {
-                    input.display().to_string()
-                } else {
-                    d.id
-                },
-                d.text,
-            )
+            let name = if single {
+                input.display().to_string()
+            } else {
+                d.id.clone()
+            };
+            (name, d)
         }));
     }
     if docs.is_empty() {
@@ -610,11 +620,21 @@ fn classify(
             "no readable document to classify ({skipped} input(s) skipped)"
         )));
     }
-    let refs: Vec<(&str, &str)> = docs.iter().map(|(i, t)| (i.as_str(), t.as_str())).collect();
+    let refs: Vec<(&str, &str)> = (docs.iter())
+        .map(|(name, d)| (name.as_str(), d.text.as_str()))
+        .collect();
     let mut failed = 0;
-    for ((id, _), result) in refs.iter().zip(classifier.classify_batch(&refs)) {
+    for (((id, _), (_, doc)), mut result) in
+        (refs.iter().zip(&docs)).zip(classifier.classify_batch(&refs))
+    {
         let assigned =
             |c: &tasnif::classify::Classification| min_score.is_none_or(|m| c.score >= m);
+        // spans into the input as read, not the text left after dropping boilerplate lines
+        if let Ok(c) = &mut result {
+            for span in c.evidence.iter_mut().flat_map(|e| e.spans.iter_mut()) {
+                *span = span.map(|o| doc.input_offset(o));
+            }
+        }
         match result {
             Ok(c) if json => {
                 let mut v = serde_json::to_value(&c).unwrap_or_default();
@@ -625,7 +645,16 @@ fn classify(
                 println!("{v}");
             }
             Ok(c) => {
-                let words: Vec<&str> = c.evidence.iter().map(|e| e.word.as_str()).collect();
+                // the article's own spelling; a bigram's span may hold a line break or a tab,
+                // which would break the line, so white space runs show as one space
+                let words: Vec<String> = c
+                    .evidence
+                    .iter()
+                    .map(|e| match &e.text {
+                        Some(t) => t.split_whitespace().collect::<Vec<_>>().join(" "),
+                        None => e.word.clone(),
+                    })
+                    .collect();
                 println!(
                     "{}\t{}\t{:.3}\t{}",
                     c.id,
