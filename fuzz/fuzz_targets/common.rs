@@ -46,7 +46,7 @@ pub fn small_model_bytes() -> &'static [u8] {
             .collect();
         let corpus = Corpus {
             docs,
-            skipped: vec![],
+            ..Corpus::default()
         };
         let (m, _) = tasnif::train::train_topics(
             &corpus,
