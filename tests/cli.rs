@@ -266,6 +266,26 @@ fn eval_json(model: &Path, corpus: &Path) -> (std::process::Output, serde_json::
     (o, v)
 }
 
+/// A supervised model trained on `data/` by the binary, written into `dir`.
+fn supervised_on_data(dir: &Path) -> PathBuf {
+    let sup = dir.join("s.tasnif");
+    succeeds(
+        tasnif()
+            .args(["train", "data", "--supervised", "--quiet", "--out"])
+            .arg(&sup),
+    );
+    sup
+}
+
+/// Copies the articles of `data/LABEL` into `to` (created).
+fn copy_label(label: &str, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(data().join(label)).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, to.join(p.file_name().unwrap())).unwrap();
+    }
+}
+
 #[test]
 fn eval_of_a_topic_model_scores_labels_and_top_words() {
     let dir = tempfile::tempdir().unwrap();
@@ -293,12 +313,7 @@ fn eval_of_a_topic_model_scores_labels_and_top_words() {
 #[test]
 fn eval_of_a_supervised_model_prints_the_confusion_matrix() {
     let dir = tempfile::tempdir().unwrap();
-    let sup = dir.path().join("s.tasnif");
-    succeeds(
-        tasnif()
-            .args(["train", "data", "--supervised", "--quiet", "--out"])
-            .arg(&sup),
-    );
+    let sup = supervised_on_data(dir.path());
     let (o, v) = eval_json(&sup, &data());
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let labels = v["confusion"]["labels"].as_array().unwrap().clone();
@@ -342,20 +357,10 @@ fn eval_of_a_supervised_model_prints_the_confusion_matrix() {
 #[test]
 fn eval_on_part_of_the_labels_averages_over_the_labels_that_occur() {
     let dir = tempfile::tempdir().unwrap();
-    let sup = dir.path().join("s.tasnif");
-    succeeds(
-        tasnif()
-            .args(["train", "data", "--supervised", "--quiet", "--out"])
-            .arg(&sup),
-    );
+    let sup = supervised_on_data(dir.path());
     let part = dir.path().join("part");
-    for (from, to) in [("afghanistan", "afghanistan"), ("ukraine", "sport")] {
-        std::fs::create_dir_all(part.join(to)).unwrap();
-        for e in std::fs::read_dir(data().join(from)).unwrap() {
-            let p = e.unwrap().path();
-            std::fs::copy(&p, part.join(to).join(p.file_name().unwrap())).unwrap();
-        }
-    }
+    copy_label("afghanistan", &part.join("afghanistan"));
+    copy_label("ukraine", &part.join("sport"));
     let (o, v) = eval_json(&sup, &part);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let stderr = String::from_utf8_lossy(&o.stderr);
@@ -390,12 +395,7 @@ fn eval_on_part_of_the_labels_averages_over_the_labels_that_occur() {
 #[test]
 fn eval_and_report_note_the_training_corpus() {
     let dir = tempfile::tempdir().unwrap();
-    let sup = dir.path().join("s.tasnif");
-    succeeds(
-        tasnif()
-            .args(["train", "data", "--supervised", "--quiet", "--out"])
-            .arg(&sup),
-    );
+    let sup = supervised_on_data(dir.path());
     let note = "is the corpus this model was trained on";
     let (o, _) = eval_json(&sup, &data());
     assert!(String::from_utf8_lossy(&o.stderr).contains(note));
@@ -410,11 +410,7 @@ fn eval_and_report_note_the_training_corpus() {
     );
     assert!(String::from_utf8_lossy(&o.stderr).contains(note));
     let other = dir.path().join("other");
-    std::fs::create_dir_all(other.join("ukraine")).unwrap();
-    for e in std::fs::read_dir(data().join("ukraine")).unwrap() {
-        let p = e.unwrap().path();
-        std::fs::copy(&p, other.join("ukraine").join(p.file_name().unwrap())).unwrap();
-    }
+    copy_label("ukraine", &other.join("ukraine"));
     let (o, _) = eval_json(&sup, &other);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(!String::from_utf8_lossy(&o.stderr).contains(note));
@@ -482,12 +478,7 @@ fn eval_on_unlabelled_text_reports_top_words_only() {
     assert!(v.get("nmi").is_none(), "{v}");
     assert_eq!(v["top_words"]["documents"], 1);
 
-    let sup = dir.path().join("s.tasnif");
-    succeeds(
-        tasnif()
-            .args(["train", "data", "--supervised", "--quiet", "--out"])
-            .arg(&sup),
-    );
+    let sup = supervised_on_data(dir.path());
     let (o, _) = eval_json(&sup, &text);
     assert!(!o.status.success());
     assert!(
