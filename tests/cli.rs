@@ -477,6 +477,10 @@ fn eval_on_unlabelled_text_reports_top_words_only() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(v.get("nmi").is_none(), "{v}");
     assert_eq!(v["top_words"]["documents"], 1);
+    let err = String::from_utf8_lossy(&o.stderr);
+    // why there is no NMI, and that coherence over one document is not worth reading
+    assert!(err.contains("no document has a label"), "{err}");
+    assert!(err.contains("it says little"), "{err}");
 
     let sup = supervised_on_data(dir.path());
     let (o, _) = eval_json(&sup, &text);

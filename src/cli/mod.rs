@@ -679,6 +679,9 @@ fn classify(
     Ok(exit_code(skipped))
 }
 
+/// Below this many documents `eval` warns that top-word coherence is not worth reading.
+const FEW_FOR_COHERENCE: usize = 10;
+
 fn print_topic_words(w: &topic_words::TopicWordQuality) {
     let per: Vec<String> = w
         .coherence_per_topic
@@ -761,10 +764,22 @@ fn eval(
         .collect();
     let words =
         topic_model.map(|t| topic_words::of_model(t, &classifier.model().vectorizer, &rows));
+    if let Some(w) = words.as_ref().filter(|w| w.documents < FEW_FOR_COHERENCE) {
+        eprintln!(
+            "tasnif: note: coherence counts which top words share documents; over {} \
+             document(s) it says little (give a corpus of at least {FEW_FOR_COHERENCE})",
+            w.documents
+        );
+    }
     let labelled: Vec<usize> = (0..corpus.docs.len())
         .filter(|&i| corpus.docs[i].label.is_some())
         .collect();
     if let (true, Some(w)) = (labelled.is_empty(), &words) {
+        eprintln!(
+            "tasnif: {}: no document has a label, so only the top words are scored (NMI, ARI \
+             and purity compare topics with labels)",
+            corpus_path.display()
+        );
         if json {
             println!("{}", serde_json::json!({"top_words": w}));
         } else {

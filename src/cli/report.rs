@@ -4,7 +4,7 @@
 use super::{EXIT_OK, EXIT_SKIPPED, Failure, FieldArgs, load_corpus, note_training_corpus};
 use std::path::Path;
 use tasnif::classify::Classifier;
-use tasnif::model::Model;
+use tasnif::model::{Model, ModelKind};
 use tasnif::report::{self, ReportOptions};
 
 pub fn run(
@@ -31,6 +31,14 @@ pub fn run(
         max_map_docs: max_docs,
         generated_on: tasnif::model::training_date(),
     };
+    if let (Some(c), ModelKind::Supervised(_)) = (&corpus, &classifier.model().kind)
+        && c.docs.iter().all(|d| d.label.is_none())
+    {
+        eprintln!(
+            "tasnif: {}: no document has a label, so the report has no evaluation",
+            opts.corpus_path.as_deref().unwrap_or_default()
+        );
+    }
     let html = report::render(&classifier, corpus.as_ref(), &opts);
     std::fs::write(out, html).map_err(|e| Failure(format!("{}: {e}", out.display())))?;
     eprintln!("tasnif: wrote {}", out.display());
