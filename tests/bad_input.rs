@@ -746,15 +746,11 @@ fn unwritable_out_is_refused_before_training() {
     expect(
         &r,
         EXIT_ERROR,
-        &["cannot write a model there: the folder", "does not exist"],
+        &["cannot write there: the folder", "does not exist"],
     );
     assert!(r.stdout.is_empty(), "it trained first:\n{}", r.stdout);
     let r = tasnif(&[&"train", &repo("data"), &"--out", &d.path(), &"-q"]);
-    expect(
-        &r,
-        EXIT_ERROR,
-        &["cannot write a model there: it is a folder"],
-    );
+    expect(&r, EXIT_ERROR, &["cannot write there: it is a folder"]);
 }
 
 /// A special file at `--out` is refused, even with `--force`: the model is renamed into place,
@@ -774,7 +770,7 @@ fn special_file_out_is_refused_and_left_alone() {
     expect(
         &r,
         EXIT_ERROR,
-        &["cannot write a model there: it is not a regular file"],
+        &["cannot write there: it is not a regular file"],
     );
     let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
     assert!(kind.is_fifo(), "the pipe was replaced by {kind:?}");
@@ -894,4 +890,39 @@ fn training_on_one_text_file_says_what_a_corpus_is() {
         &["a text file is one article", "JSON Lines file"],
     );
     assert!(!out.exists());
+}
+
+/// `report --out` is written like a model file: an existing file (here the model itself) is
+/// kept unless `--force`, and a pipe is refused rather than blocked on.
+#[test]
+fn report_out_keeps_existing_files_and_refuses_a_pipe() {
+    let d = tempfile::tempdir().unwrap();
+    let model = d.path().join("m.tasnif");
+    std::fs::copy(good_model(), &model).unwrap();
+    let before = std::fs::read(&model).unwrap();
+    let r = tasnif(&[&"report", &model, &"--out", &model]);
+    expect(&r, EXIT_ERROR, &["already exists", "--force"]);
+    assert_eq!(
+        std::fs::read(&model).unwrap(),
+        before,
+        "the model was overwritten"
+    );
+    let fifo = d.path().join("pipe");
+    if std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        let r = tasnif(&[&"report", &model, &"--out", &fifo, &"--force"]);
+        expect(&r, EXIT_ERROR, &["not a regular file"]);
+    }
+    let html = d.path().join("r.html");
+    std::fs::write(&html, "old").unwrap();
+    let r = tasnif(&[&"report", &model, &"--out", &html, &"--force"]);
+    assert_eq!(r.code, EXIT_OK, "{}", r.stderr);
+    assert!(
+        std::fs::read_to_string(&html)
+            .unwrap()
+            .starts_with("<!DOCTYPE html>")
+    );
 }

@@ -465,6 +465,29 @@ fn classify_takes_a_text_field_and_names_an_empty_folder() {
     );
 }
 
+/// A reader that stops early (`| head -1`) ends the run quietly with exit 0, not a panic (101)
+/// on the broken pipe.
+#[test]
+fn a_reader_that_stops_early_is_not_a_panic() {
+    use std::io::BufRead;
+    let mut child = tasnif()
+        .args(["classify", "models/topics.tasnif", "--json"])
+        .arg(data()) // 111 articles, about 200 KB of JSON: more than a pipe holds
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap(); // the reader is dropped here, closing the pipe
+    assert!(first.starts_with('{'), "{first}");
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(o.status.code(), Some(0), "{err}");
+}
+
 /// Top-word quality needs no labels: an unlabelled corpus gets it alone; a supervised model
 /// on the same corpus is refused with a message.
 #[test]

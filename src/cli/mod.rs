@@ -91,6 +91,9 @@ enum Command {
         corpus: Option<PathBuf>,
         #[arg(long, short, default_value = "report.html")]
         out: PathBuf,
+        /// Overwrite an existing file at --out
+        #[arg(long)]
+        force: bool,
         /// Most documents drawn on the document map (sampled evenly).
         #[arg(long, default_value_t = tasnif::report::MAX_MAP_DOCS)]
         max_docs: usize,
@@ -158,6 +161,37 @@ impl FieldArgs {
     }
 }
 
+/// `println!` for results. A reader that stops early (`tasnif classify … | head`) ends the run
+/// quietly with exit 0, as for other Unix filters; any other failure to write (a full disk) is
+/// an error (exit 1). `println!` would panic in both cases.
+macro_rules! outln {
+    () => {
+        write_out(format_args!("\n"))
+    };
+    ($($arg:tt)*) => {
+        write_out(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// `print!` for results, as [`outln!`].
+macro_rules! out {
+    ($($arg:tt)*) => {
+        write_out(format_args!($($arg)*))
+    };
+}
+
+fn write_out(args: std::fmt::Arguments) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout.write_fmt(args) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(EXIT_OK.into());
+        }
+        eprintln!("tasnif: error: standard output: {e}");
+        std::process::exit(EXIT_ERROR.into());
+    }
+}
+
 /// An error for the user: what went wrong, already naming the file.
 struct Failure(String);
 
@@ -194,7 +228,15 @@ pub fn run() -> ExitCode {
             max_docs,
             fields,
             sources,
-        } => report::run(&model, corpus.as_deref(), &out, &fields, &sources, max_docs),
+            force,
+        } => report::run(
+            &model,
+            corpus.as_deref(),
+            (&out, force),
+            &fields,
+            &sources,
+            max_docs,
+        ),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -234,18 +276,18 @@ fn stem(input: &Path, tsv: bool, json: bool) -> Result<u8, Failure> {
     });
     if json {
         for (word, stem, start, end) in &rows {
-            println!(
+            outln!(
                 "{}",
                 serde_json::json!({"word": word, "stem": stem, "start": start, "end": end})
             );
         }
     } else if tsv {
         for (word, stem, ..) in &rows {
-            println!("{word}\t{stem}");
+            outln!("{word}\t{stem}");
         }
     } else {
         for (word, stem, ..) in &rows {
-            println!("{word} → {stem}");
+            outln!("{word} → {stem}");
         }
     }
     Ok(EXIT_OK)
@@ -478,9 +520,9 @@ fn train_cmd(a: TrainArgs) -> Result<u8, Failure> {
         if let Some((nmi, ari, purity)) = agreement {
             v["against_labels"] = serde_json::json!({"nmi": nmi, "ari": ari, "purity": purity});
         }
-        println!("{v}");
+        outln!("{v}");
     } else {
-        println!(
+        outln!(
             "read {} documents ({} skipped), vocabulary {} terms, trained in {:.1} s → {}",
             corpus.docs.len(),
             skipped,
@@ -490,16 +532,16 @@ fn train_cmd(a: TrainArgs) -> Result<u8, Failure> {
         );
         if let ModelKind::Topics(t) = &model.kind {
             if !t.k_scan.is_empty() {
-                println!("\n  k  silhouette  inertia");
+                outln!("\n  k  silhouette  inertia");
                 for (k, s, i) in &t.k_scan {
-                    println!("{k:>3}  {s:>10.4}  {i:>8.2}");
+                    outln!("{k:>3}  {s:>10.4}  {i:>8.2}");
                 }
-                println!("kept k = {} (best silhouette)\n", t.topics.len());
+                outln!("kept k = {} (best silhouette)\n", t.topics.len());
             }
             print_topics(t);
         }
         if let Some((nmi, ari, purity)) = agreement {
-            println!("\nagainst the corpus labels: NMI {nmi:.3}, ARI {ari:.3}, purity {purity:.3}");
+            outln!("\nagainst the corpus labels: NMI {nmi:.3}, ARI {ari:.3}, purity {purity:.3}");
         }
     }
     Ok(exit_code(skipped))
@@ -519,10 +561,10 @@ fn topic_rows(t: &tasnif::model::TopicModel) -> Vec<serde_json::Value> {
 }
 
 fn print_topics(t: &tasnif::model::TopicModel) {
-    println!("Topic | Count | Name | Top words");
+    outln!("Topic | Count | Name | Top words");
     for tp in &t.topics {
         let words: Vec<&str> = tp.top_terms.iter().map(|w| w.word.as_str()).collect();
-        println!(
+        outln!(
             "{} | {} | {} | {}",
             tp.id,
             tp.size,
@@ -553,7 +595,7 @@ fn topics(path: &Path, json: bool) -> Result<u8, Failure> {
                 f.remove("params_json");
             }
         }
-        println!(
+        outln!(
             "{}",
             serde_json::json!({"model": path, "facts": facts, "topics": topic_rows(t)})
         );
@@ -642,7 +684,7 @@ fn classify(
                     v["nearest_label"] = v["label"].take();
                     v["class"] = serde_json::Value::Null;
                 }
-                println!("{v}");
+                outln!("{v}");
             }
             Ok(c) => {
                 // the article's own spelling; a bigram's span may hold a line break or a tab,
@@ -655,7 +697,7 @@ fn classify(
                         None => e.word.clone(),
                     })
                     .collect();
-                println!(
+                outln!(
                     "{}\t{}\t{:.3}\t{}",
                     c.id,
                     if assigned(&c) { c.label.as_str() } else { "-" },
@@ -689,7 +731,7 @@ fn print_topic_words(w: &topic_words::TopicWordQuality) {
         .enumerate()
         .map(|(t, c)| format!("{t}: {c:.3}"))
         .collect();
-    println!(
+    outln!(
         "top {} words over {} documents: coherence (NPMI) {:.3}  diversity {:.3}\n  per topic  {}",
         w.top_n,
         w.documents,
@@ -781,7 +823,7 @@ fn eval(
             corpus_path.display()
         );
         if json {
-            println!("{}", serde_json::json!({"top_words": w}));
+            outln!("{}", serde_json::json!({"top_words": w}));
         } else {
             print_topic_words(w);
         }
@@ -832,11 +874,11 @@ fn eval(
             }
             let report = ClassificationReport::new(&y, &p, &labels)?;
             if json {
-                println!("{}", serde_json::to_string(&report)?);
+                outln!("{}", serde_json::to_string(&report)?);
             } else {
-                println!("{}", report.to_text(3));
-                println!("confusion matrix (rows: true label, columns: predicted)");
-                print!("{}", report.confusion.to_text());
+                outln!("{}", report.to_text(3));
+                outln!("confusion matrix (rows: true label, columns: predicted)");
+                out!("{}", report.confusion.to_text());
             }
         }
         ModelKind::Topics(_) => {
@@ -878,16 +920,16 @@ fn eval(
                 })
                 .collect();
             if json {
-                println!(
+                outln!(
                     "{}",
                     serde_json::json!({"documents": p.len(), "nmi": nmi, "ari": ari, "purity": purity, "mapped_accuracy": mapped_acc, "mapping": map, "top_words": words})
                 );
             } else {
-                println!(
+                outln!(
                     "documents {}  NMI {nmi:.3}  ARI {ari:.3}  purity {purity:.3}  accuracy under the best topic→label mapping {mapped_acc:.3}",
                     p.len()
                 );
-                println!(
+                outln!(
                     "  topic  documents  labels in it (count)  →  label under that mapping (its count)"
                 );
                 for (topic, in_topic) in counts.iter().enumerate() {
@@ -897,7 +939,7 @@ fn eval(
                         .map(|&(l, c)| format!("{} {c}", names[l]))
                         .collect();
                     let more = holds(topic).len().saturating_sub(3);
-                    println!(
+                    outln!(
                         "  {topic:>5}  {:>9}  {}{}  →  {}",
                         in_topic.iter().sum::<usize>(),
                         if held.is_empty() {

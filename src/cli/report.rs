@@ -10,11 +10,13 @@ use tasnif::report::{self, ReportOptions};
 pub fn run(
     model_path: &Path,
     corpus_path: Option<&Path>,
-    out: &Path,
+    (out, force): (&Path, bool),
     fields: &FieldArgs,
     sources: &[String],
     max_docs: usize,
 ) -> Result<u8, Failure> {
+    // before any work, and never over the model, the corpus or a device without --force
+    tasnif::model::file::check_writable(out, force)?;
     let model = Model::load(model_path)?;
     if let Some(p) = corpus_path {
         note_training_corpus(&model, p, sources);
@@ -40,7 +42,7 @@ pub fn run(
         );
     }
     let html = report::render(&classifier, corpus.as_ref(), &opts);
-    std::fs::write(out, html).map_err(|e| Failure(format!("{}: {e}", out.display())))?;
+    tasnif::model::file::write_bytes_atomic(out, html.as_bytes(), force)?;
     eprintln!("tasnif: wrote {}", out.display());
     let skipped = corpus.as_ref().map_or(0, |c| c.skipped.len());
     Ok(if skipped > 0 { EXIT_SKIPPED } else { EXIT_OK })

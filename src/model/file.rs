@@ -76,7 +76,7 @@ pub enum ModelError {
     Decode { path: PathBuf, message: String },
     #[error("{0}: a file already exists there; pass --force to overwrite it")]
     Exists(PathBuf),
-    #[error("{path}: cannot write a model there: {why}")]
+    #[error("{path}: cannot write there: {why}")]
     NotWritable { path: PathBuf, why: String },
     #[error("cannot encode the model: {0}")]
     Encode(String),
@@ -237,8 +237,14 @@ fn parent_dir(path: &Path) -> PathBuf {
 }
 
 pub fn write_atomic<T: Serialize>(path: &Path, body: &T, force: bool) -> Result<(), ModelError> {
+    let path = check_writable(path, force)?;
+    write_bytes_atomic(&path, &encode(body)?, force)
+}
+
+/// Writes `bytes` at `path` as [`write_atomic`] does (temporary file, then rename), for any
+/// output that must never be left half-written or replace what it should not (the HTML report).
+pub fn write_bytes_atomic(path: &Path, bytes: &[u8], force: bool) -> Result<(), ModelError> {
     let path = &check_writable(path, force)?;
-    let bytes = encode(body)?;
     let dir = parent_dir(path);
     let name = path
         .file_name()
@@ -247,7 +253,7 @@ pub fn write_atomic<T: Serialize>(path: &Path, body: &T, force: bool) -> Result<
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp).map_err(io(&tmp))?;
-        f.write_all(&bytes).map_err(io(&tmp))?;
+        f.write_all(bytes).map_err(io(&tmp))?;
         f.sync_all().map_err(io(&tmp))?;
         drop(f);
         if !force && path.exists() {
