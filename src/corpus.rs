@@ -345,11 +345,16 @@ pub fn read_jsonl_from(
                 Ok(v) => v,
                 Err(e) => return Some(Err(skip(n, format!("not JSON: {e}")))),
             };
+            // id, title, label, source: a string (trimmed; empty is absent) or a number
+            // (`"label": 3`, `"id": 7`), as written
             let field = |name: &Option<String>| {
-                name.as_ref()
-                    .and_then(|k| value.get(k))
-                    .and_then(|v| v.as_str())
-                    .map(str::to_string)
+                let v = name.as_ref().and_then(|k| value.get(k))?;
+                let s = match v {
+                    serde_json::Value::String(s) => s.trim().to_string(),
+                    serde_json::Value::Number(n) => n.to_string(),
+                    _ => return None,
+                };
+                (!s.is_empty()).then_some(s)
             };
             let Some(text) = value.get(&fields.text).and_then(|v| v.as_str()) else {
                 return Some(Err(skip(n, format!("no string field \"{}\"", fields.text))));
@@ -380,8 +385,11 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Whether [`read_path`] reads this file as JSON Lines (by its extension).
 pub fn is_jsonl_path(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e == "jsonl" || e == "json")
+    path.extension().is_some_and(|e| {
+        ["jsonl", "ndjson", "json"]
+            .iter()
+            .any(|x| e.eq_ignore_ascii_case(x))
+    })
 }
 
 /// Reads one input path: a folder (folder-per-label), a `.jsonl`/`.json` file, or a single text file.

@@ -926,3 +926,53 @@ fn report_out_keeps_existing_files_and_refuses_a_pipe() {
             .starts_with("<!DOCTYPE html>")
     );
 }
+
+/// JSON Lines as people write them: an `.NDJSON` file, numeric labels and ids, and a few
+/// records with a null or blank label. Supervised training skips and reports those (exit 3)
+/// rather than refusing the corpus; `eval` says how many it could not score.
+#[test]
+fn json_lines_with_numbers_and_missing_labels() {
+    let d = tempfile::tempdir().unwrap();
+    let mut lines = String::new();
+    for (label, folder) in [(0, "afghanistan"), (1, "migration")] {
+        for (i, e) in std::fs::read_dir(repo("data").join(folder))
+            .unwrap()
+            .enumerate()
+        {
+            let text = std::fs::read_to_string(e.unwrap().path()).unwrap();
+            let label = match i {
+                0 => serde_json::Value::Null,
+                1 => serde_json::json!("  "),
+                _ => serde_json::json!(label),
+            };
+            let id = label_id(folder, i);
+            lines += &serde_json::json!({"id": id, "label": label, "text": text}).to_string();
+            lines.push('\n');
+        }
+    }
+    let feed = write(&d.path().join("feed.NDJSON"), lines);
+    let model = d.path().join("m.tasnif");
+    let r = tasnif(&[&"train", &feed, &"--supervised", &"--out", &model, &"-q"]);
+    expect(
+        &r,
+        EXIT_SKIPPED,
+        &["no label (supervised training needs one)"],
+    );
+    assert!(r.stdout.contains("skipped"), "{}", r.stdout);
+    let r = tasnif(&[&"classify", &model, &feed]);
+    assert_eq!(r.code, EXIT_OK, "{}", r.stderr);
+    // one line per record, named by its numeric id; the labels are the numbers as written
+    assert_eq!(r.stdout.lines().count(), 92, "{}", r.stdout);
+    assert!(
+        r.stdout.lines().any(|l| l.starts_with("1001\t1\t")),
+        "{}",
+        r.stdout
+    );
+    let r = tasnif(&[&"eval", &model, &feed]);
+    expect(&r, EXIT_OK, &["4 of 92 documents have no label"]);
+}
+
+/// A numeric id per document: 1000 + i for migration, i for afghanistan.
+fn label_id(folder: &str, i: usize) -> usize {
+    if folder == "migration" { 1000 + i } else { i }
+}

@@ -87,13 +87,13 @@ fn topic_labels(model: &Path) -> std::collections::HashMap<usize, String> {
         Default::default();
     for line in String::from_utf8(o.stdout).unwrap().lines() {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();
-        let label = v["id"]
-            .as_str()
+        // ids are the files' paths as given: DATA/LABEL/FILE
+        let label = Path::new(v["id"].as_str().unwrap())
+            .parent()
+            .and_then(|p| p.file_name())
             .unwrap()
-            .split('/')
-            .next()
-            .unwrap()
-            .to_string();
+            .to_string_lossy()
+            .into_owned();
         *votes
             .entry(v["class"].as_u64().unwrap() as usize)
             .or_default()
@@ -486,6 +486,43 @@ fn a_reader_that_stops_early_is_not_a_panic() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(o.status.code(), Some(0), "{err}");
+}
+
+/// Two folders' files of the same name print as different paths, and an id holding a tab or a
+/// line break cannot break the tab-separated columns.
+#[test]
+fn classify_names_stay_apart_and_on_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = data().join("ukraine/seed-000-kremlin-memo-us-cooperation.txt");
+    for f in ["a", "b"] {
+        std::fs::create_dir_all(dir.path().join(f)).unwrap();
+        std::fs::copy(&page, dir.path().join(f).join("x.txt")).unwrap();
+    }
+    let text = std::fs::read_to_string(&page).unwrap();
+    let jsonl = dir.path().join("c.jsonl");
+    let line = serde_json::json!({"id": "tab\there\nnext", "text": text}).to_string();
+    std::fs::write(&jsonl, format!("{line}\n")).unwrap();
+    let o = succeeds(
+        tasnif()
+            .args(["classify", "models/topics.tasnif"])
+            .arg(dir.path().join("a"))
+            .arg(dir.path().join("b"))
+            .arg(&jsonl),
+    );
+    let out = String::from_utf8(o.stdout).unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert!(lines.iter().all(|l| l.split('\t').count() == 4), "{out}");
+    let names: Vec<&str> = lines
+        .iter()
+        .map(|l| l.split('\t').next().unwrap())
+        .collect();
+    assert_ne!(names[0], names[1], "{out}");
+    assert!(
+        names[0].ends_with("a/x.txt") && names[1].ends_with("b/x.txt"),
+        "{out}"
+    );
+    assert_eq!(names[2], "tab here next");
 }
 
 /// Top-word quality needs no labels: an unlabelled corpus gets it alone; a supervised model

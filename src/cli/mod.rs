@@ -462,7 +462,21 @@ fn train_cmd(a: TrainArgs) -> Result<u8, Failure> {
     let k = a.k.clone();
     let started = std::time::Instant::now();
     let progress = progress::Bars::new(a.quiet, a.timings);
-    let corpus = load_corpus(&a.corpus, &a.fields, &a.sources)?;
+    let mut corpus = load_corpus(&a.corpus, &a.fields, &a.sources)?;
+    let mut unlabelled = 0;
+    if a.supervised && corpus.docs.iter().any(|d| d.label.is_some()) {
+        // some documents without a label are bad inputs, skipped and reported; with none
+        // labelled at all, training stops with what a labelled corpus looks like
+        let mut report = SkipReport::default();
+        corpus.docs.retain(|d| {
+            let keep = d.label.is_some();
+            if !keep {
+                report.note(&d.id, "no label (supervised training needs one)");
+                unlabelled += 1;
+            }
+            keep
+        });
+    }
     if a.corpus.is_file() && !corpus::is_jsonl_path(&a.corpus) {
         // a text file is one article: nothing to learn topics or labels from
         return Err(Failure(format!(
@@ -490,7 +504,7 @@ fn train_cmd(a: TrainArgs) -> Result<u8, Failure> {
     model.save(&a.out, a.force)?;
     progress.timed("saving the model", saving);
     let secs = started.elapsed().as_secs_f64();
-    let skipped = corpus.skipped.len();
+    let skipped = corpus.skipped.len() + unlabelled;
     // topics against the corpus labels, when every document has one
     let agreement = match (assignments, corpus.docs.iter().all(|d| d.label.is_some())) {
         (Some(labels), true) => {
@@ -649,8 +663,12 @@ fn classify(
             && input != Path::new("-")
             && !corpus::is_jsonl_path(input);
         docs.extend(read.docs.into_iter().map(|d| {
+            // a folder's files by their path as given (`fl/a/x.txt`), so that two folders'
+            // `x.txt` do not print the same name
             let name = if single {
                 input.display().to_string()
+            } else if input.is_dir() {
+                input.join(&d.id).display().to_string()
             } else {
                 d.id.clone()
             };
@@ -697,9 +715,10 @@ fn classify(
                         None => e.word.clone(),
                     })
                     .collect();
+                // an id with a tab or line break (JSON Lines) would break the columns
                 outln!(
                     "{}\t{}\t{:.3}\t{}",
-                    c.id,
+                    c.id.replace(['\t', '\n', '\r'], " "),
                     if assigned(&c) { c.label.as_str() } else { "-" },
                     c.score,
                     words.join("، ")
@@ -828,6 +847,14 @@ fn eval(
             print_topic_words(w);
         }
         return Ok(exit_code(corpus.skipped.len()));
+    }
+    if !labelled.is_empty() && labelled.len() < corpus.docs.len() {
+        eprintln!(
+            "tasnif: {}: {} of {} documents have no label and are not scored",
+            corpus_path.display(),
+            corpus.docs.len() - labelled.len(),
+            corpus.docs.len()
+        );
     }
     if labelled.is_empty() {
         return Err(Failure(format!(
