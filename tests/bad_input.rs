@@ -976,3 +976,56 @@ fn json_lines_with_numbers_and_missing_labels() {
 fn label_id(folder: &str, i: usize) -> usize {
     if folder == "migration" { 1000 + i } else { i }
 }
+
+/// A model trained on some outlets of a file (`--sources`) remembers them: scoring it on those
+/// outlets is noted as scoring training documents, on the other outlets it is not.
+#[test]
+fn training_outlets_are_remembered_by_the_model() {
+    let d = tempfile::tempdir().unwrap();
+    let mut lines = String::new();
+    for (source, folders) in [
+        ("a", ["afghanistan", "migration"]),
+        ("b", ["afghanistan", "migration"]),
+    ] {
+        for folder in folders {
+            for (i, e) in std::fs::read_dir(repo("data").join(folder))
+                .unwrap()
+                .enumerate()
+            {
+                // half of each folder for each outlet
+                if (i % 2 == 0) == (source == "a") {
+                    let text = std::fs::read_to_string(e.unwrap().path()).unwrap();
+                    lines += &serde_json::json!({"source": source, "label": folder, "text": text})
+                        .to_string();
+                    lines.push('\n');
+                }
+            }
+        }
+    }
+    let feed = write(&d.path().join("feed.jsonl"), lines);
+    let model = d.path().join("m.tasnif");
+    let r = tasnif(&[
+        &"train",
+        &feed,
+        &"--supervised",
+        &"--sources",
+        &"a",
+        &"--out",
+        &model,
+        &"-q",
+    ]);
+    assert_eq!(r.code, EXIT_OK, "{}", r.stderr);
+    let note = "from the corpus this model was trained on";
+    let r = tasnif(&[&"eval", &model, &feed, &"--sources", &"b"]);
+    assert_eq!(r.code, EXIT_OK, "{}", r.stderr);
+    assert!(!r.stderr.contains(note), "{}", r.stderr);
+    let r = tasnif(&[&"eval", &model, &feed, &"--sources", &"a"]);
+    expect(&r, EXIT_OK, &[note, "--sources a"]);
+    let from_a = std::fs::read_to_string(&feed)
+        .unwrap()
+        .lines()
+        .filter(|l| l.contains(r#""source":"a""#))
+        .count();
+    let r = tasnif(&[&"eval", &model, &feed]);
+    expect(&r, EXIT_OK, &[&format!("{from_a} of these 92 documents")]);
+}

@@ -396,7 +396,7 @@ fn eval_on_part_of_the_labels_averages_over_the_labels_that_occur() {
 fn eval_and_report_note_the_training_corpus() {
     let dir = tempfile::tempdir().unwrap();
     let sup = supervised_on_data(dir.path());
-    let note = "is the corpus this model was trained on";
+    let note = "are from the corpus this model was trained on";
     let (o, _) = eval_json(&sup, &data());
     assert!(String::from_utf8_lossy(&o.stderr).contains(note));
     let html = dir.path().join("r.html");

@@ -334,19 +334,47 @@ fn load_corpus(path: &Path, fields: &FieldArgs, sources: &[String]) -> Result<Co
     Ok(c)
 }
 
-/// Warns when a supervised model is scored on the corpus it was trained on, all of it: those
-/// scores say how well it fits, not how well it classifies new articles.
-fn note_training_corpus(model: &Model, corpus: &Path, sources: &[String]) {
-    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => a == b,
+/// How `train` names its corpus in the model's facts: the path, and the outlets it kept.
+const SOURCES_MARK: &str = " --sources ";
+
+fn training_corpus_name(path: &Path, sources: &[String]) -> String {
+    match sources {
+        [] => path.display().to_string(),
+        s => format!("{}{SOURCES_MARK}{}", path.display(), s.join(",")),
+    }
+}
+
+/// Warns when a supervised model is scored on documents it was trained on (the corpus it read,
+/// and, when `train --sources` chose outlets, documents of those outlets): those scores say how
+/// well it fits, not how well it classifies new articles.
+fn note_training_corpus(model: &Model, path: &Path, corpus: &Corpus) {
+    if !matches!(model.kind, ModelKind::Supervised(_)) {
+        return;
+    }
+    let (trained_on, outlets) = match model.facts.corpus.split_once(SOURCES_MARK) {
+        Some((p, s)) => (p, Some(s.split(',').collect::<Vec<_>>())),
+        None => (model.facts.corpus.as_str(), None),
     };
-    let supervised = matches!(model.kind, ModelKind::Supervised(_));
-    if supervised && sources.is_empty() && same(Path::new(&model.facts.corpus), corpus) {
+    let same = match (Path::new(trained_on).canonicalize(), path.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => Path::new(trained_on) == path,
+    };
+    if !same {
+        return;
+    }
+    let seen = match &outlets {
+        None => corpus.docs.len(),
+        Some(o) => (corpus.docs.iter())
+            .filter(|d| d.source.as_deref().is_some_and(|s| o.contains(&s)))
+            .count(),
+    };
+    if seen > 0 {
         eprintln!(
-            "tasnif: note: {} is the corpus this model was trained on; unless --sources keeps \
-             documents it did not see, these scores are on its training documents",
-            corpus.display()
+            "tasnif: note: {seen} of these {} documents are from the corpus this model was \
+             trained on ({}): their scores say how well it fits them, not how it does on new \
+             articles",
+            corpus.docs.len(),
+            model.facts.corpus
         );
     }
 }
@@ -487,7 +515,7 @@ fn train_cmd(a: TrainArgs) -> Result<u8, Failure> {
         )));
     }
     progress.timed("reading the corpus", started);
-    let name = a.corpus.display().to_string();
+    let name = training_corpus_name(&a.corpus, &a.sources);
     let (model, assignments) = if a.supervised {
         (
             train::train_supervised(&corpus, &name, &SupervisedParams::new(a.seed), &progress)
@@ -805,7 +833,7 @@ fn eval(
 ) -> Result<u8, Failure> {
     let classifier = Classifier::new(load_model(model_path)?)?;
     let corpus = load_corpus(corpus_path, fields, sources)?;
-    note_training_corpus(classifier.model(), corpus_path, sources);
+    note_training_corpus(classifier.model(), corpus_path, &corpus);
     let topic_model = match &classifier.model().kind {
         ModelKind::Topics(t) => Some(t),
         ModelKind::Supervised(_) => None,

@@ -18,13 +18,14 @@ pub fn run(
     // before any work, and never over the model, the corpus or a device without --force
     tasnif::model::file::check_writable(out, force)?;
     let model = Model::load(model_path)?;
-    if let Some(p) = corpus_path {
-        note_training_corpus(&model, p, sources);
-    }
     let classifier =
         Classifier::new(model).map_err(|e| Failure(format!("{}: {e}", model_path.display())))?;
     let corpus = match corpus_path {
-        Some(p) => Some(load_corpus(p, fields, sources)?),
+        Some(p) => {
+            let c = load_corpus(p, fields, sources)?;
+            note_training_corpus(classifier.model(), p, &c);
+            Some(c)
+        }
         None => None,
     };
     let opts = ReportOptions {
