@@ -178,13 +178,13 @@ pub fn render(classifier: &Classifier, corpus: Option<&Corpus>, opts: &ReportOpt
             body += &topics_section(t);
             body += "<div class=\"maps\">";
             body += &intertopic_section(t);
-            let points = corpus.map(|c| (document_map(classifier, t, c, opts.max_map_docs), c));
-            if let Some((points, c)) = &points {
-                body += &document_map_section(t, points, c.docs.len());
+            if let Some(c) = corpus {
+                let points = document_map(classifier, t, c, opts.max_map_docs);
+                body += &document_map_section(t, &points, c.docs.len(), opts.max_map_docs);
             }
             body += "</div>";
-            if let Some((points, _)) = &points {
-                body += &topic_label_section(t, points);
+            if let Some(c) = corpus {
+                body += &topic_label_section(t, &topic_of_each(classifier, c));
             }
         }
         ModelKind::Supervised(s) => {
@@ -494,7 +494,12 @@ fn intertopic_section(t: &TopicModel) -> String {
     s
 }
 
-fn document_map_section(t: &TopicModel, points: &[MapPoint], corpus_docs: usize) -> String {
+fn document_map_section(
+    t: &TopicModel,
+    points: &[MapPoint],
+    corpus_docs: usize,
+    max_docs: usize,
+) -> String {
     let (w, h, m) = (600.0, 460.0, 36.0);
     let mut s = format!(
         "<section id=\"documents\"><h2>خريطة المقالات <small>(documents, SVD 1–2, by topic: <span class=\"ltr\">{} of {}</span>)</small></h2><div class=\"card\">",
@@ -502,7 +507,11 @@ fn document_map_section(t: &TopicModel, points: &[MapPoint], corpus_docs: usize)
         corpus_docs
     );
     if points.is_empty() {
-        s += "<p>لا توجد مقالات بكلمات معروفة للنموذج <small>(no document has a word the model knows)</small>.</p></div></section>";
+        s += if max_docs == 0 {
+            "<p>لم تُرسم أي مقالة <small>(none drawn: <span class=\"ltr\">--max-docs 0</span>)</small>.</p></div></section>"
+        } else {
+            "<p>لا توجد مقالات بكلمات معروفة للنموذج <small>(no document has a word the model knows)</small>.</p></div></section>"
+        };
         return s;
     }
     let (xmin, xmax) = points
@@ -544,20 +553,33 @@ fn document_map_section(t: &TopicModel, points: &[MapPoint], corpus_docs: usize)
     s
 }
 
-/// Label × topic counts of the mapped documents, when the corpus is labelled.
-fn topic_label_section(t: &TopicModel, points: &[MapPoint]) -> String {
-    let mut labels: Vec<String> = points.iter().filter_map(|p| p.label.clone()).collect();
+/// (label, topic) of every labelled document of the corpus that has a word the model knows:
+/// all of them, not only the documents sampled for the map.
+fn topic_of_each(classifier: &Classifier, corpus: &Corpus) -> Vec<(String, usize)> {
+    corpus
+        .docs
+        .par_iter()
+        .filter_map(|d| {
+            let label = d.label.clone()?;
+            let (cols, vals) = classifier.vectorize(&d.text);
+            let c = classifier.classify_row(&d.id, &cols, &vals).ok()?;
+            Some((label, c.class))
+        })
+        .collect()
+}
+
+/// Label × topic counts of the corpus's labelled documents.
+fn topic_label_section(t: &TopicModel, assigned: &[(String, usize)]) -> String {
+    let mut labels: Vec<String> = assigned.iter().map(|(l, _)| l.clone()).collect();
     labels.sort();
     labels.dedup();
     if labels.is_empty() {
         return String::new();
     }
     let mut counts = vec![vec![0usize; t.topics.len()]; labels.len()];
-    for p in points {
-        if let Some(l) = &p.label {
-            let r = labels.binary_search(l).expect("collected above");
-            counts[r][p.topic] += 1;
-        }
+    for (l, topic) in assigned {
+        let r = labels.binary_search(l).expect("collected above");
+        counts[r][*topic] += 1;
     }
     let cols: Vec<String> = t
         .topics
@@ -571,7 +593,7 @@ fn topic_label_section(t: &TopicModel, points: &[MapPoint]) -> String {
         })
         .collect();
     format!(
-        "<section id=\"topic-labels\"><h2>المواضيع مقابل التصنيفات <small>(corpus labels × topics, mapped documents)</small></h2><div class=\"card\">{}</div></section>",
+        "<section id=\"topic-labels\"><h2>المواضيع مقابل التصنيفات <small>(corpus labels × topics, all labelled documents)</small></h2><div class=\"card\">{}</div></section>",
         heatmap(
             "topic-label-matrix",
             &labels,

@@ -54,6 +54,18 @@ fn topic_report_escapes_text_and_samples_the_map() {
         assert!(html.contains(&format!("id=\"{id}\"")), "missing {id}");
     }
     assert_eq!(html.matches("class=\"bubble\"").count(), 4);
+    // The label × topic heat map counts every labelled document, not only the 50 drawn.
+    let start = html.find("id=\"topic-label-matrix\"").unwrap();
+    let matrix = &html[start..start + html[start..].find("</svg>").unwrap()];
+    let cells: Vec<usize> = matrix
+        .split("</text></g>")
+        .filter_map(|part| part.rsplit('>').next()?.parse().ok())
+        .collect();
+    assert_eq!(cells.len(), 5 * 4, "5 labels × 4 topics");
+    assert_eq!(cells.iter().sum::<usize>(), c.docs.len());
+    // --max-docs 0 draws no document and says so, and keeps the heat map.
+    let none = report::render(&classifier, Some(&c), &opts(0));
+    assert!(none.contains("--max-docs 0") && none.contains("id=\"topic-label-matrix\""));
     // Without a corpus: no document map, still the topics and the intertopic map.
     let bare = report::render(&classifier, None, &opts(50));
     assert!(!bare.contains("id=\"doc-map\"") && bare.contains("id=\"topic-map\""));
