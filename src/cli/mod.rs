@@ -7,12 +7,10 @@ mod progress;
 mod report;
 
 use clap::{Args, Parser, Subcommand};
-use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use tasnif::classify::Classifier;
 use tasnif::corpus::{self, Corpus, JsonlFields};
-use tasnif::metrics::{classification::ClassificationReport, clustering, topic_words};
+use tasnif::metrics::clustering;
 use tasnif::model::{Model, ModelKind};
 use tasnif::text::{Analyzer, AnalyzerConfig};
 use tasnif::train::{self, KChoice, SupervisedParams, TopicParams};
@@ -166,21 +164,21 @@ impl FieldArgs {
 /// an error (exit 1). `println!` would panic in both cases.
 macro_rules! outln {
     () => {
-        write_out(format_args!("\n"))
+        $crate::cli::write_out(format_args!("\n"))
     };
     ($($arg:tt)*) => {
-        write_out(format_args!("{}\n", format_args!($($arg)*)))
+        $crate::cli::write_out(format_args!("{}\n", format_args!($($arg)*)))
     };
 }
 
 /// `print!` for results, as [`outln!`].
 macro_rules! out {
     ($($arg:tt)*) => {
-        write_out(format_args!($($arg)*))
+        $crate::cli::write_out(format_args!($($arg)*))
     };
 }
 
-fn write_out(args: std::fmt::Arguments) {
+pub(crate) fn write_out(args: std::fmt::Arguments) {
     use std::io::Write;
     let mut stdout = std::io::stdout().lock();
     if let Err(e) = stdout.write_fmt(args) {
@@ -191,6 +189,10 @@ fn write_out(args: std::fmt::Arguments) {
         std::process::exit(EXIT_ERROR.into());
     }
 }
+
+// after the output macros, which they use
+mod classify;
+mod eval;
 
 /// An error for the user: what went wrong, already naming the file.
 struct Failure(String);
@@ -213,14 +215,14 @@ pub fn run() -> ExitCode {
             json,
             min_score,
             fields,
-        } => classify(&model, &inputs, &fields, json, min_score),
+        } => classify::run(&model, &inputs, &fields, json, min_score),
         Command::Eval {
             model,
             corpus,
             fields,
             sources,
             json,
-        } => eval(&model, &corpus, &fields, &sources, json),
+        } => eval::run(&model, &corpus, &fields, &sources, json),
         Command::Report {
             model,
             corpus,
@@ -645,379 +647,4 @@ fn topics(path: &Path, json: bool) -> Result<u8, Failure> {
         print_topics(t);
     }
     Ok(EXIT_OK)
-}
-
-fn classify(
-    model_path: &Path,
-    inputs: &[PathBuf],
-    fields: &FieldArgs,
-    json: bool,
-    min_score: Option<f64>,
-) -> Result<u8, Failure> {
-    let classifier = Classifier::new(load_model(model_path)?)?;
-    // (name to print, document)
-    let mut docs: Vec<(String, corpus::Document)> = Vec::new();
-    let mut skipped = 0;
-    let mut report = SkipReport::default();
-    for input in inputs {
-        let read = if input == Path::new("-") {
-            corpus::read_stdin(&fields.fields())
-        } else {
-            corpus::read_path(input, &fields.fields())
-        };
-        let read = match read {
-            Ok(r) => r,
-            Err(e) => {
-                eprintln!("tasnif: skipped {e}");
-                skipped += 1;
-                continue;
-            }
-        };
-        report.note_all(&read.skipped);
-        skipped += read.skipped.len();
-        if input.is_dir() {
-            note_ignored(input, &read.ignored);
-            if read.docs.is_empty() && read.skipped.is_empty() {
-                report.note(
-                    &input.display().to_string(),
-                    "a folder with no .txt article in it",
-                );
-                skipped += 1;
-            }
-        }
-        // a text file is named by its path as given; folders and JSON Lines by document ids
-        let single = read.docs.len() == 1
-            && !input.is_dir()
-            && input != Path::new("-")
-            && !corpus::is_jsonl_path(input);
-        docs.extend(read.docs.into_iter().map(|d| {
-            // a folder's files by their path as given (`fl/a/x.txt`), so that two folders'
-            // `x.txt` do not print the same name
-            let name = if single {
-                input.display().to_string()
-            } else if input.is_dir() {
-                input.join(&d.id).display().to_string()
-            } else {
-                d.id.clone()
-            };
-            (name, d)
-        }));
-    }
-    if docs.is_empty() {
-        return Err(Failure(format!(
-            "no readable document to classify ({skipped} input(s) skipped)"
-        )));
-    }
-    let refs: Vec<(&str, &str)> = (docs.iter())
-        .map(|(name, d)| (name.as_str(), d.text.as_str()))
-        .collect();
-    let mut failed = 0;
-    for (((id, _), (_, doc)), mut result) in
-        (refs.iter().zip(&docs)).zip(classifier.classify_batch(&refs))
-    {
-        let assigned =
-            |c: &tasnif::classify::Classification| min_score.is_none_or(|m| c.score >= m);
-        // spans into the input as read, not the text left after dropping boilerplate lines
-        if let Ok(c) = &mut result {
-            for span in c.evidence.iter_mut().flat_map(|e| e.spans.iter_mut()) {
-                *span = span.map(|o| doc.input_offset(o));
-            }
-        }
-        match result {
-            Ok(c) if json => {
-                let mut v = serde_json::to_value(&c).unwrap_or_default();
-                if !assigned(&c) {
-                    v["nearest_label"] = v["label"].take();
-                    v["class"] = serde_json::Value::Null;
-                }
-                outln!("{v}");
-            }
-            Ok(c) => {
-                // the article's own spelling; a bigram's span may hold a line break or a tab,
-                // which would break the line, so white space runs show as one space
-                let words: Vec<String> = c
-                    .evidence
-                    .iter()
-                    .map(|e| match &e.text {
-                        Some(t) => t.split_whitespace().collect::<Vec<_>>().join(" "),
-                        None => e.word.clone(),
-                    })
-                    .collect();
-                // an id with a tab or line break (JSON Lines) would break the columns
-                outln!(
-                    "{}\t{}\t{:.3}\t{}",
-                    c.id.replace(['\t', '\n', '\r'], " "),
-                    if assigned(&c) { c.label.as_str() } else { "-" },
-                    c.score,
-                    words.join("، ")
-                );
-            }
-            Err(e) => {
-                report.note(id, &e.to_string());
-                skipped += 1;
-                failed += 1;
-            }
-        }
-    }
-    drop(report);
-    if failed == refs.len() {
-        return Err(Failure(format!(
-            "no document could be classified ({skipped} input(s) skipped)"
-        )));
-    }
-    Ok(exit_code(skipped))
-}
-
-/// Below this many documents `eval` warns that top-word coherence is not worth reading.
-const FEW_FOR_COHERENCE: usize = 10;
-
-fn print_topic_words(w: &topic_words::TopicWordQuality) {
-    let per: Vec<String> = w
-        .coherence_per_topic
-        .iter()
-        .enumerate()
-        .map(|(t, c)| format!("{t}: {c:.3}"))
-        .collect();
-    outln!(
-        "top {} words over {} documents: coherence (NPMI) {:.3}  diversity {:.3}\n  per topic  {}",
-        w.top_n,
-        w.documents,
-        w.coherence,
-        w.diversity,
-        per.join("  ")
-    );
-}
-
-/// Label indices for a classification report over the labels that occur as truth or
-/// prediction (scikit-learn's default: a label the corpus lacks and the model never predicts
-/// would put a 0 into the macro average). Model labels keep their order; labels only the corpus
-/// has follow.
-fn report_labels(
-    model_labels: &[String],
-    truth: &[&str],
-    pred: &[tasnif::classify::Classification],
-) -> (Vec<usize>, Vec<usize>, Vec<String>) {
-    let mut all: Vec<String> = model_labels.to_vec();
-    for t in truth {
-        if !all.iter().any(|l| l == t) {
-            all.push(t.to_string());
-        }
-    }
-    let mut used = vec![false; all.len()];
-    let y_all: Vec<usize> = truth
-        .iter()
-        .map(|t| all.iter().position(|l| l == t).expect("added above"))
-        .collect();
-    for &i in y_all.iter().chain(pred.iter().map(|c| &c.class)) {
-        used[i] = true;
-    }
-    let mut new_index = vec![usize::MAX; all.len()];
-    let mut labels = Vec::new();
-    for (i, l) in all.into_iter().enumerate() {
-        if used[i] {
-            new_index[i] = labels.len();
-            labels.push(l);
-        }
-    }
-    let y = y_all.iter().map(|&i| new_index[i]).collect();
-    let p = pred.iter().map(|c| new_index[c.class]).collect();
-    (y, p, labels)
-}
-
-fn eval(
-    model_path: &Path,
-    corpus_path: &Path,
-    fields: &FieldArgs,
-    sources: &[String],
-    json: bool,
-) -> Result<u8, Failure> {
-    let classifier = Classifier::new(load_model(model_path)?)?;
-    let corpus = load_corpus(corpus_path, fields, sources)?;
-    note_training_corpus(classifier.model(), corpus_path, &corpus);
-    let topic_model = match &classifier.model().kind {
-        ModelKind::Topics(t) => Some(t),
-        ModelKind::Supervised(_) => None,
-    };
-    // Each document is analysed once: topic-word quality uses every document (no label
-    // needed), the evaluation the labelled ones.
-    let rows: Vec<(Vec<u32>, Vec<f64>)> = corpus
-        .docs
-        .par_iter()
-        .map(|d| {
-            if topic_model.is_some() || d.label.is_some() {
-                classifier.vectorize(&d.text)
-            } else {
-                Default::default()
-            }
-        })
-        .collect();
-    let words =
-        topic_model.map(|t| topic_words::of_model(t, &classifier.model().vectorizer, &rows));
-    if let Some(w) = words.as_ref().filter(|w| w.documents < FEW_FOR_COHERENCE) {
-        eprintln!(
-            "tasnif: note: coherence counts which top words share documents; over {} \
-             document(s) it says little (give a corpus of at least {FEW_FOR_COHERENCE})",
-            w.documents
-        );
-    }
-    let labelled: Vec<usize> = (0..corpus.docs.len())
-        .filter(|&i| corpus.docs[i].label.is_some())
-        .collect();
-    if let (true, Some(w)) = (labelled.is_empty(), &words) {
-        eprintln!(
-            "tasnif: {}: no document has a label, so only the top words are scored (NMI, ARI \
-             and purity compare topics with labels)",
-            corpus_path.display()
-        );
-        if json {
-            outln!("{}", serde_json::json!({"top_words": w}));
-        } else {
-            print_topic_words(w);
-        }
-        return Ok(exit_code(corpus.skipped.len()));
-    }
-    if !labelled.is_empty() && labelled.len() < corpus.docs.len() {
-        eprintln!(
-            "tasnif: {}: {} of {} documents have no label and are not scored",
-            corpus_path.display(),
-            corpus.docs.len() - labelled.len(),
-            corpus.docs.len()
-        );
-    }
-    if labelled.is_empty() {
-        return Err(Failure(format!(
-            "{}: no labelled documents to evaluate on",
-            corpus_path.display()
-        )));
-    }
-    let results: Vec<_> = labelled
-        .par_iter()
-        .map(|&i| classifier.classify_row(&corpus.docs[i].id, &rows[i].0, &rows[i].1))
-        .collect();
-    let mut truth = Vec::new();
-    let mut pred = Vec::new();
-    let mut skipped = corpus.skipped.len();
-    let mut report = SkipReport::default();
-    for (&i, r) in labelled.iter().zip(results) {
-        let d = &corpus.docs[i];
-        match r {
-            Ok(c) => {
-                truth.push(d.label.as_deref().unwrap_or_default());
-                pred.push(c);
-            }
-            Err(e) => {
-                report.note(&d.id, &e.to_string());
-                skipped += 1;
-            }
-        }
-    }
-    drop(report); // its counts before the results
-    match &classifier.model().kind {
-        ModelKind::Supervised(s) => {
-            let (y, p, labels) = report_labels(&s.labels, &truth, &pred);
-            let unknown: Vec<&str> = labels
-                .iter()
-                .filter(|l| !s.labels.contains(l))
-                .map(String::as_str)
-                .collect();
-            if !unknown.is_empty() {
-                eprintln!(
-                    "tasnif: {}: labels the model was not trained on, so always counted wrong: {}",
-                    corpus_path.display(),
-                    unknown.join(", ")
-                );
-            }
-            let report = ClassificationReport::new(&y, &p, &labels)?;
-            if json {
-                outln!("{}", serde_json::to_string(&report)?);
-            } else {
-                outln!("{}", report.to_text(3));
-                outln!("confusion matrix (rows: true label, columns: predicted)");
-                out!("{}", report.confusion.to_text());
-            }
-        }
-        ModelKind::Topics(_) => {
-            let (t, names) = clustering::encode_labels(&truth);
-            let p: Vec<usize> = pred.iter().map(|c| c.class).collect();
-            let (mapping, mapped_acc) = clustering::best_mapping(&t, &p);
-            let (nmi, ari, purity) = (
-                clustering::nmi(&t, &p),
-                clustering::ari(&t, &p),
-                clustering::purity(&t, &p),
-            );
-            // counts[topic][label]: what each topic holds, shown beside the one-to-one
-            // mapping, which can pair a topic with a label it holds none of
-            let n_topics = mapping
-                .len()
-                .max(p.iter().map(|&k| k + 1).max().unwrap_or(0));
-            let mut counts = vec![vec![0usize; names.len()]; n_topics];
-            for (&k, &l) in p.iter().zip(&t) {
-                counts[k][l] += 1;
-            }
-            let holds = |topic: usize| -> Vec<(usize, usize)> {
-                let mut v: Vec<(usize, usize)> = (counts[topic].iter().copied().enumerate())
-                    .filter(|&(_, c)| c > 0)
-                    .collect();
-                v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-                v
-            };
-            let mapped = |topic: usize| mapping.get(topic).copied().flatten();
-            let map: Vec<serde_json::Value> = (0..n_topics)
-                .map(|topic| {
-                    let l = mapped(topic);
-                    serde_json::json!({
-                        "topic": topic,
-                        "documents": counts[topic].iter().sum::<usize>(),
-                        "label": l.map(|l| names[l].clone()),
-                        "matched": l.map_or(0, |l| counts[topic][l]),
-                        "labels": holds(topic).iter().map(|&(l, c)| serde_json::json!({"label": names[l], "count": c})).collect::<Vec<_>>(),
-                    })
-                })
-                .collect();
-            if json {
-                outln!(
-                    "{}",
-                    serde_json::json!({"documents": p.len(), "nmi": nmi, "ari": ari, "purity": purity, "mapped_accuracy": mapped_acc, "mapping": map, "top_words": words})
-                );
-            } else {
-                outln!(
-                    "documents {}  NMI {nmi:.3}  ARI {ari:.3}  purity {purity:.3}  accuracy under the best topic→label mapping {mapped_acc:.3}",
-                    p.len()
-                );
-                outln!(
-                    "  topic  documents  labels in it (count)  →  label under that mapping (its count)"
-                );
-                for (topic, in_topic) in counts.iter().enumerate() {
-                    let held: Vec<String> = holds(topic)
-                        .iter()
-                        .take(3)
-                        .map(|&(l, c)| format!("{} {c}", names[l]))
-                        .collect();
-                    let more = holds(topic).len().saturating_sub(3);
-                    outln!(
-                        "  {topic:>5}  {:>9}  {}{}  →  {}",
-                        in_topic.iter().sum::<usize>(),
-                        if held.is_empty() {
-                            "-".to_string()
-                        } else {
-                            held.join(", ")
-                        },
-                        if more > 0 {
-                            format!(", +{more} more")
-                        } else {
-                            String::new()
-                        },
-                        mapped(topic).map_or("(none)".to_string(), |l| format!(
-                            "{} ({})",
-                            names[l], in_topic[l]
-                        )),
-                    );
-                }
-                if let Some(w) = &words {
-                    print_topic_words(w);
-                }
-            }
-        }
-    }
-    Ok(exit_code(skipped))
 }
