@@ -226,6 +226,22 @@ fn stem_tsv_prints_word_and_stem() {
     let o = with_stdin(tasnif().args(["stem", "--tsv"]), "وقالت الحكومةُ الأفغانية");
     let out = String::from_utf8(o.stdout).unwrap();
     assert_eq!(out, "وقالت\tقالت\nالحكومةُ\tحكوم\nالأفغانية\tافغان\n");
+    // --json: each word with its byte offsets into the input
+    let text = "وقالت الحكومةُ الأفغانية";
+    let o = with_stdin(tasnif().args(["stem", "--json"]), text);
+    let rows: Vec<serde_json::Value> = String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 3);
+    for r in rows {
+        let (s, e) = (
+            r["start"].as_u64().unwrap() as usize,
+            r["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(&text[s..e], r["word"].as_str().unwrap());
+    }
 }
 
 #[test]

@@ -182,12 +182,17 @@ pub(crate) fn write_out(args: std::fmt::Arguments) {
     use std::io::Write;
     let mut stdout = std::io::stdout().lock();
     if let Err(e) = stdout.write_fmt(args) {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            std::process::exit(EXIT_OK.into());
-        }
-        eprintln!("tasnif: error: standard output: {e}");
-        std::process::exit(EXIT_ERROR.into());
+        stdout_failed(e);
     }
+}
+
+/// Ends the run after a failed write of results: quietly (0) when the reader went away.
+fn stdout_failed(e: std::io::Error) -> ! {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(EXIT_OK.into());
+    }
+    eprintln!("tasnif: error: standard output: {e}");
+    std::process::exit(EXIT_ERROR.into());
 }
 
 // after the output macros, which they use
@@ -267,30 +272,28 @@ fn stem(input: &Path, tsv: bool, json: bool) -> Result<u8, Failure> {
         keep_numbers: true,
         ..Default::default()
     })?;
-    let mut rows = Vec::new();
+    // printed as they come, buffered: a large file is not held twice as rows in memory
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut failed = None;
     analyzer.for_each_token(&text, |t| {
-        rows.push((
-            text[t.start..t.end].to_string(),
-            t.term.to_string(),
-            t.start,
-            t.end,
-        ))
+        if failed.is_some() {
+            return;
+        }
+        let word = &text[t.start..t.end];
+        let written = if json {
+            let row =
+                serde_json::json!({"word": word, "stem": t.term, "start": t.start, "end": t.end});
+            writeln!(out, "{row}")
+        } else if tsv {
+            writeln!(out, "{word}\t{}", t.term)
+        } else {
+            writeln!(out, "{word} → {}", t.term)
+        };
+        failed = written.err();
     });
-    if json {
-        for (word, stem, start, end) in &rows {
-            outln!(
-                "{}",
-                serde_json::json!({"word": word, "stem": stem, "start": start, "end": end})
-            );
-        }
-    } else if tsv {
-        for (word, stem, ..) in &rows {
-            outln!("{word}\t{stem}");
-        }
-    } else {
-        for (word, stem, ..) in &rows {
-            outln!("{word} → {stem}");
-        }
+    if let Some(e) = failed.or_else(|| out.flush().err()) {
+        stdout_failed(e);
     }
     Ok(EXIT_OK)
 }
