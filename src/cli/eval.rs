@@ -13,6 +13,37 @@ use tasnif::model::ModelKind;
 /// Below this many documents `eval` warns that top-word coherence is not worth reading.
 const FEW_FOR_COHERENCE: usize = 10;
 
+/// What one topic holds of the corpus labels, beside the label the best one-to-one mapping
+/// gives it, which can be a label the topic holds none of.
+struct TopicHolding {
+    documents: u64,
+    /// (label, documents), most first
+    held: Vec<(usize, u64)>,
+    mapped: Option<usize>,
+    /// documents of the mapped label
+    matched: u64,
+}
+
+/// One [`TopicHolding`] per topic, from the label × topic contingency table.
+fn topic_holdings(truth: &[usize], pred: &[usize], mapping: &[Option<usize>]) -> Vec<TopicHolding> {
+    let table = clustering::contingency(truth, pred); // [label][topic]
+    (mapping.iter().enumerate())
+        .map(|(topic, &mapped)| {
+            let mut held: Vec<(usize, u64)> = (table.iter().enumerate())
+                .map(|(l, row)| (l, row[topic]))
+                .filter(|&(_, c)| c > 0)
+                .collect();
+            held.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            TopicHolding {
+                documents: held.iter().map(|h| h.1).sum(),
+                held,
+                mapped,
+                matched: mapped.map_or(0, |l| table[l][topic]),
+            }
+        })
+        .collect()
+}
+
 fn print_topic_words(w: &topic_words::TopicWordQuality) {
     let per: Vec<String> = w
         .coherence_per_topic
@@ -187,32 +218,15 @@ pub(super) fn run(
                 clustering::ari(&t, &p),
                 clustering::purity(&t, &p),
             );
-            // counts[topic][label]: what each topic holds, shown beside the one-to-one
-            // mapping, which can pair a topic with a label it holds none of
-            let n_topics = mapping
-                .len()
-                .max(p.iter().map(|&k| k + 1).max().unwrap_or(0));
-            let mut counts = vec![vec![0usize; names.len()]; n_topics];
-            for (&k, &l) in p.iter().zip(&t) {
-                counts[k][l] += 1;
-            }
-            let holds = |topic: usize| -> Vec<(usize, usize)> {
-                let mut v: Vec<(usize, usize)> = (counts[topic].iter().copied().enumerate())
-                    .filter(|&(_, c)| c > 0)
-                    .collect();
-                v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-                v
-            };
-            let mapped = |topic: usize| mapping.get(topic).copied().flatten();
-            let map: Vec<serde_json::Value> = (0..n_topics)
-                .map(|topic| {
-                    let l = mapped(topic);
+            let rows = topic_holdings(&t, &p, &mapping);
+            let map: Vec<serde_json::Value> = (rows.iter().enumerate())
+                .map(|(topic, r)| {
                     serde_json::json!({
                         "topic": topic,
-                        "documents": counts[topic].iter().sum::<usize>(),
-                        "label": l.map(|l| names[l].clone()),
-                        "matched": l.map_or(0, |l| counts[topic][l]),
-                        "labels": holds(topic).iter().map(|&(l, c)| serde_json::json!({"label": names[l], "count": c})).collect::<Vec<_>>(),
+                        "documents": r.documents,
+                        "label": r.mapped.map(|l| names[l].clone()),
+                        "matched": r.matched,
+                        "labels": r.held.iter().map(|&(l, c)| serde_json::json!({"label": names[l], "count": c})).collect::<Vec<_>>(),
                     })
                 })
                 .collect();
@@ -229,16 +243,14 @@ pub(super) fn run(
                 outln!(
                     "  topic  documents  labels in it (count)  →  label under that mapping (its count)"
                 );
-                for (topic, in_topic) in counts.iter().enumerate() {
-                    let held: Vec<String> = holds(topic)
-                        .iter()
-                        .take(3)
+                for (topic, r) in rows.iter().enumerate() {
+                    let held: Vec<String> = (r.held.iter().take(3))
                         .map(|&(l, c)| format!("{} {c}", names[l]))
                         .collect();
-                    let more = holds(topic).len().saturating_sub(3);
+                    let more = r.held.len().saturating_sub(3);
                     outln!(
                         "  {topic:>5}  {:>9}  {}{}  →  {}",
-                        in_topic.iter().sum::<usize>(),
+                        r.documents,
                         if held.is_empty() {
                             "-".to_string()
                         } else {
@@ -249,9 +261,9 @@ pub(super) fn run(
                         } else {
                             String::new()
                         },
-                        mapped(topic).map_or("(none)".to_string(), |l| format!(
+                        r.mapped.map_or("(none)".to_string(), |l| format!(
                             "{} ({})",
-                            names[l], in_topic[l]
+                            names[l], r.matched
                         )),
                     );
                 }
