@@ -182,8 +182,6 @@ pub fn read<T: DeserializeOwned>(path: &Path) -> Result<T, ModelError> {
     decode(&bytes, path)
 }
 
-/// Writes a model atomically: temp file in the same folder, fsync, rename, fsync the folder.
-/// Refuses to replace an existing file unless `force`.
 /// Whether [`write_atomic`] can put a model at `path`: not over an existing file without
 /// `force`, not over a folder or a special file (`/dev/null`: the rename would replace the
 /// device), and only into a folder that exists. Checked before training too, so a long run does
@@ -236,13 +234,14 @@ fn parent_dir(path: &Path) -> PathBuf {
     }
 }
 
+/// Writes a model atomically: temp file in the same folder, fsync, rename, fsync the folder.
+/// Refuses what [`check_writable`] refuses (an existing file unless `force`).
 pub fn write_atomic<T: Serialize>(path: &Path, body: &T, force: bool) -> Result<(), ModelError> {
-    let path = check_writable(path, force)?;
-    write_bytes_atomic(&path, &encode(body)?, force)
+    write_bytes_atomic(path, &encode(body)?, force)
 }
 
-/// Writes `bytes` at `path` as [`write_atomic`] does (temporary file, then rename), for any
-/// output that must never be left half-written or replace what it should not (the HTML report).
+/// [`write_atomic`] for bytes already encoded: any output that must never be left
+/// half-written or replace what it should not (the HTML report).
 pub fn write_bytes_atomic(path: &Path, bytes: &[u8], force: bool) -> Result<(), ModelError> {
     let path = &check_writable(path, force)?;
     let dir = parent_dir(path);
