@@ -70,9 +70,7 @@ pub(super) fn run(
         .map(|(name, d)| (name.as_str(), d.text.as_str()))
         .collect();
     let mut failed = 0;
-    for (((id, _), (_, doc)), mut result) in
-        (refs.iter().zip(&docs)).zip(classifier.classify_batch(&refs))
-    {
+    for ((id, doc), mut result) in docs.iter().zip(classifier.classify_batch(&refs)) {
         let assigned =
             |c: &tasnif::classify::Classification| min_score.is_none_or(|m| c.score >= m);
         // spans into the input as read, not the text left after dropping boilerplate lines

@@ -1,7 +1,7 @@
 //! `tasnif report MODEL [CORPUS] --out report.html`: one self-contained HTML file with inline SVG
 //! charts (see [`tasnif::report`]).
 
-use super::{EXIT_OK, EXIT_SKIPPED, Failure, FieldArgs, load_corpus, note_training_corpus};
+use super::{Failure, FieldArgs, exit_code, load_corpus, note_training_corpus};
 use std::path::Path;
 use tasnif::classify::Classifier;
 use tasnif::model::{Model, ModelKind};
@@ -45,6 +45,5 @@ pub fn run(
     let html = report::render(&classifier, corpus.as_ref(), &opts);
     tasnif::model::file::write_bytes_atomic(out, html.as_bytes(), force)?;
     eprintln!("tasnif: wrote {}", out.display());
-    let skipped = corpus.as_ref().map_or(0, |c| c.skipped.len());
-    Ok(if skipped > 0 { EXIT_SKIPPED } else { EXIT_OK })
+    Ok(exit_code(corpus.as_ref().map_or(0, |c| c.skipped.len())))
 }
