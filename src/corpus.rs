@@ -217,8 +217,8 @@ pub fn read_text_file(path: &Path) -> Result<String, String> {
 /// Reads `root/LABEL/*.txt` (`.txt` files directly in `root` are read unlabelled). In a label
 /// folder anything else that is not hidden (another extension, a folder) is reported as skipped,
 /// so a folder of `.html` pages cannot train on a silent fraction of itself; other files beside
-/// the label folders (a licence, a manifest) are listed in [`Corpus::ignored`]. Files are visited in sorted path order, so the corpus order is
-/// deterministic.
+/// the label folders (a licence, a manifest) are listed in [`Corpus::ignored`]. Files are
+/// visited in sorted path order, so the corpus order is deterministic.
 pub fn read_folder(root: &Path) -> Result<Corpus, CorpusError> {
     if !root.is_dir() {
         return Err(CorpusError::NotFound(root.to_path_buf()));

@@ -1035,8 +1035,6 @@ pub fn softmax(v: &[f64], t: f64) -> Vec<f64> {
 mod tests {
     use super::*;
 
-    /// L2-normalised sparse rows for `k` classes: class `c` uses mostly features
-    /// `c*8 .. c*8+8`, plus shared noise features; `noise` flips that many rows' signal.
     /// Share of the rows of `x` that `m` labels as `y`.
     fn accuracy(m: &LinearModel, x: &CsrMatrix, y: &[usize]) -> f64 {
         let pred = m.predict(x).unwrap();
@@ -1050,6 +1048,8 @@ mod tests {
         accuracy(&p.fit(&x, &y, 4).unwrap(), &xt, &yt)
     }
 
+    /// L2-normalised sparse rows for `k` classes: class `c` uses mostly features
+    /// `c*8 .. c*8+8`, plus shared noise features; `noise` flips that many rows' signal.
     fn synthetic(k: usize, per_class: usize, seed: u64) -> (CsrMatrix, Vec<usize>) {
         use rand::Rng;
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
