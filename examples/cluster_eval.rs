@@ -32,7 +32,7 @@ struct Args {
     /// LSA dimensions (default: as `tasnif train`, min(100, max(10, n_docs / 5))).
     #[arg(long)]
     dims: Option<usize>,
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = 3)]
     svd_iter: usize,
     /// Skip the L2 re-normalisation of LSA rows.
     #[arg(long)]
@@ -69,6 +69,17 @@ struct Args {
     /// Also write the (re-normalised) LSA matrix as a `.npy` file, to cluster it with scikit-learn.
     #[arg(long)]
     dump_lsa: Option<PathBuf>,
+    /// Keep the k-means partition: skip the mixture-of-multinomials refinement `tasnif train`
+    /// applies (`tasnif::mixture`).
+    #[arg(long)]
+    no_refine: bool,
+    /// The refinement's `tol` (`MixtureParams::tol`).
+    #[arg(long)]
+    refine_tol: Option<f64>,
+    /// Also write each document's analysed terms (`{"label","terms"}` per line), as the default
+    /// `Analyzer` gives them, for Python experiments on tasnif's own analysis.
+    #[arg(long)]
+    dump_terms: Option<PathBuf>,
 }
 
 fn write_npy(path: &std::path::Path, a: &ndarray::Array2<f64>) -> std::io::Result<()> {
@@ -150,6 +161,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let analyzer = Analyzer::new(AnalyzerConfig::default())?;
     let texts: Vec<&str> = docs.iter().map(|d| d.text.as_str()).collect();
     let texts = drop_shared_lines(&texts, a.shared_lines);
+    if let Some(p) = &a.dump_terms {
+        let mut s = String::new();
+        for (d, text) in docs.iter().zip(&texts) {
+            s.push_str(&json!({"label": d.label, "terms": analyzer.terms(text)}).to_string());
+            s.push('\n');
+        }
+        std::fs::write(p, s)?;
+    }
     let t_analyze = 0.0;
     let params = TfidfParams {
         min_df: DocFreq::Count(a.min_df),
@@ -160,7 +179,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ..TfidfParams::default()
     }
     .check()?;
-    let (vectorizer, x) = TfidfVectorizer::fit_transform_texts(&params, &analyzer, &texts)?;
+    let fitted = TfidfVectorizer::fit_transform_texts_detailed(&params, &analyzer, &texts, true)?;
+    let (vectorizer, x) = (fitted.vectorizer, fitted.matrix.expect("matrix requested"));
+    let counts = fitted.counts.expect("counts requested");
     let t_tfidf = t.elapsed().as_secs_f64();
 
     let t = Instant::now();
@@ -203,8 +224,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         .check()?
         .fit(z.view())?;
+        let kmeans_nmi = nmi(&truth, &fit.labels);
+        let t_refine = Instant::now();
+        let refined = if a.no_refine {
+            None
+        } else {
+            {
+                let mut p = tasnif::mixture::MixtureParams::default();
+                if let Some(tol) = a.refine_tol {
+                    p.tol = tol;
+                }
+                tasnif::mixture::refine(&p, &x, &counts, &fit.labels, a.sample.k)?
+            }
+        };
+        let refine_moved = refined.as_ref().map(|r| r.moved.clone());
+        let t_refine = t_refine.elapsed().as_secs_f64();
+        let labels = refined.map_or_else(|| fit.labels.clone(), |r| r.labels);
         let t_kmeans = t.elapsed().as_secs_f64();
-        let (mapping, mapped_acc) = best_mapping(&truth, &fit.labels);
+        let (mapping, mapped_acc) = best_mapping(&truth, &labels);
         let out = json!({
             "tool": "tasnif",
             "corpus": a.sample.corpus,
@@ -217,18 +254,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "renorm": !a.no_renorm,
             "algorithm": format!("{alg:?}"),
             "n_runs": n_runs,
-            "nmi": nmi(&truth, &fit.labels),
-            "ari": ari(&truth, &fit.labels),
-            "purity": purity(&truth, &fit.labels),
+            "refined": refine_moved.is_some(),
+            "refine_moved": refine_moved,
+            "kmeans_nmi": kmeans_nmi,
+            "nmi": nmi(&truth, &labels),
+            "ari": ari(&truth, &labels),
+            "purity": purity(&truth, &labels),
             "mapped_accuracy": mapped_acc,
             "topic_to_label": mapping.iter().map(|m| m.map(|i| names[i].clone())).collect::<Vec<_>>(),
-            "contingency_label_by_topic": tasnif::metrics::clustering::contingency(&truth, &fit.labels),
+            "contingency_label_by_topic": tasnif::metrics::clustering::contingency(&truth, &labels),
             "inertia": fit.inertia,
             "run_inertias": fit.runs.iter().map(|r| r.inertia).collect::<Vec<_>>(),
             "run_iters": fit.runs.iter().map(|r| r.n_iter).collect::<Vec<_>>(),
             "time_s": {
                 "read": t_read, "analyze": t_analyze, "tfidf": t_tfidf, "svd": t_svd,
-                "kmeans": t_kmeans, "total": t_before_kmeans + t_kmeans,
+                "kmeans": t_kmeans, "refine": t_refine, "total": t_before_kmeans + t_kmeans,
             },
         });
         println!("{out}");

@@ -51,12 +51,12 @@ fn main() {
     let classifier = Classifier::new(model.clone()).unwrap();
     // (cosine in the SVD's space, the reported score)
     let scores = |text: &str| -> Option<(f64, f64)> {
-        let (cols, vals) = classifier.vectorize(text);
-        if cols.is_empty() {
+        let article = classifier.vectorize(text);
+        if article.is_empty() {
             return None;
         }
         let mut row = CsrMatrix::empty(n_terms);
-        row.push_row(&cols, &vals);
+        row.push_row(&article.cols, &article.tfidf);
         let mut z = projector.transform(&row).unwrap();
         reduce::normalize_rows(&mut z);
         let (_, lsa) = cluster::assign_cosine(t.centroids.view(), z.view()).unwrap()[0];

@@ -49,8 +49,7 @@ fn main() {
         let ModelKind::Topics(t) = &classifier.model().kind else {
             unreachable!("a topic model")
         };
-        let rows: Vec<(Vec<u32>, Vec<f64>)> =
-            texts.par_iter().map(|t| classifier.vectorize(t)).collect();
+        let rows: Vec<_> = texts.par_iter().map(|t| classifier.vectorize(t)).collect();
         let q = topic_words::of_model(t, &classifier.model().vectorizer, &rows);
         let names: Vec<&str> = t.topics.iter().map(|t| t.name.as_str()).collect();
         println!(

@@ -1,5 +1,6 @@
-//! Classifying new articles with a saved model: topic models assign the nearest centroid by
-//! cosine in the SVD space; supervised models give calibrated label probabilities. Each answer
+//! Classifying new articles with a saved model: topic models assign the most probable topic
+//! under their term mixture (`crate::mixture`; older-style models without one, the nearest
+//! centroid by cosine in the SVD space); supervised models give calibrated label probabilities. Each answer
 //! carries the terms that drove it and, when classified from raw text, where each occurs in that
 //! text (byte offsets into the original, un-normalised text).
 
@@ -41,7 +42,7 @@ pub struct Classification {
     pub label: String,
     /// Topic index or label index.
     pub class: usize,
-    /// Topic models: cosine between the article's TF-IDF vector and the topic centroid's
+    /// Topic models: cosine between the article's TF-IDF vector and its topic centroid's
     /// direction in term space (the SVD maps the centroid back), i.e. the LSA cosine times the
     /// share of the article that the SVD's space holds; an article on none of the topics scores
     /// near 0 even when its LSA cosine is high. Supervised models: the label's probability.
@@ -50,6 +51,28 @@ pub struct Classification {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub probabilities: Option<Vec<(String, f64)>>,
     pub evidence: Vec<Evidence>,
+}
+
+/// One article as a model sees it: its TF-IDF row and the raw count behind each value.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Row {
+    /// Vocabulary columns, ascending.
+    pub cols: Vec<u32>,
+    pub tfidf: Vec<f64>,
+    /// How often each column's term occurs in the article (a topic model's mixture scores these).
+    pub counts: Vec<u32>,
+}
+
+impl Row {
+    pub fn is_empty(&self) -> bool {
+        self.cols.is_empty()
+    }
+}
+
+impl AsRef<[u32]> for Row {
+    fn as_ref(&self) -> &[u32] {
+        &self.cols
+    }
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -140,20 +163,26 @@ impl Classifier {
         &self.model
     }
 
-    /// The TF-IDF row of a text.
-    pub fn vectorize(&self, text: &str) -> (Vec<u32>, Vec<f64>) {
-        self.model.vectorizer.transform_text(&self.analyzer, text)
+    /// The row of a text.
+    pub fn vectorize(&self, text: &str) -> Row {
+        self.row_of(&KeptTokens::of(&self.analyzer, text))
+    }
+
+    fn row_of(&self, kept: &KeptTokens) -> Row {
+        let (cols, tfidf, counts) = self.model.vectorizer.transform_one_counted(&kept.terms());
+        Row {
+            cols,
+            tfidf,
+            counts,
+        }
     }
 
     /// Classifies raw text; the evidence carries its [`spans`](Evidence::spans) and
     /// [`text`](Evidence::text) in `text`.
     pub fn classify(&self, id: &str, text: &str) -> Result<Classification, ClassifyError> {
-        // One analysis pass serves both the TF-IDF row and the evidence spans: the row is
-        // `transform_one` of the very term sequence whose tokens the spans point at, which is
-        // what `transform_text` (`vectorize`) computes from the same analyser.
+        // One analysis pass serves both the row and the evidence spans.
         let kept = KeptTokens::of(&self.analyzer, text);
-        let (cols, vals) = self.model.vectorizer.transform_one(&kept.terms());
-        let mut c = self.classify_row(id, &cols, &vals)?;
+        let mut c = self.classify_row(id, &self.row_of(&kept))?;
         self.locate(&kept, text, &mut c.evidence);
         Ok(c)
     }
@@ -207,12 +236,8 @@ impl Classifier {
     /// [`classify`](Self::classify) for a TF-IDF row from [`vectorize`](Self::vectorize), for
     /// callers that need the row for something else as well. There is no text here, so the
     /// evidence has no spans; [`locate_evidence`](Self::locate_evidence) adds them.
-    pub fn classify_row(
-        &self,
-        id: &str,
-        cols: &[u32],
-        vals: &[f64],
-    ) -> Result<Classification, ClassifyError> {
+    pub fn classify_row(&self, id: &str, row: &Row) -> Result<Classification, ClassifyError> {
+        let (cols, vals, counts) = (&row.cols[..], &row.tfidf[..], &row.counts[..]);
         if cols.is_empty() {
             return Err(ClassifyError::NoKnownWords);
         }
@@ -248,8 +273,14 @@ impl Classifier {
                 let in_space =
                     z.row(0).dot(&z.row(0)).sqrt() / vals.iter().map(|v| v * v).sum::<f64>().sqrt();
                 reduce::normalize_rows(&mut z);
-                let (topic, lsa_cosine) = cluster::assign_cosine(t.centroids.view(), z.view())
-                    .expect("model dimensions were checked on load")[0];
+                let (topic, lsa_cosine) = match &t.mixture {
+                    Some(mixture) => {
+                        let topic = mixture.assign(cols, counts);
+                        (topic, z.row(0).dot(&t.centroids.row(topic)))
+                    }
+                    None => cluster::assign_cosine(t.centroids.view(), z.view())
+                        .expect("model dimensions were checked on load")[0],
+                };
                 let score = lsa_cosine * in_space;
                 let weights = &t.topics[topic].term_weights;
                 let scored = cols

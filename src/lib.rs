@@ -1,13 +1,15 @@
 //! tasnif — Arabic news topic discovery and classification.
 //!
 //! Pipeline: [`text`] (normalise, tokenise, stem) → [`vectorize`] (TF-IDF, sparse) →
-//! [`reduce`] (truncated SVD) → [`cluster`] (k-means) or [`supervised`] (linear classifier) →
+//! [`reduce`] (truncated SVD) → [`cluster`] (k-means, refined by [`mixture`]) or [`supervised`]
+//! (linear classifier) →
 //! [`model`] (versioned file) → [`classify`].
 
 pub mod classify;
 pub mod cluster;
 pub mod corpus;
 pub mod metrics;
+pub mod mixture;
 pub mod model;
 pub mod reduce;
 pub mod report;

@@ -19,7 +19,7 @@
 //!
 //! All text inserted in the page goes through [`escape`].
 
-use crate::classify::Classifier;
+use crate::classify::{Classifier, Row};
 use crate::cluster;
 use crate::corpus::Corpus;
 use crate::metrics::classification::{ClassificationReport, LabelMetrics};
@@ -76,9 +76,6 @@ pub fn sample_indices(len: usize, n: usize) -> Vec<usize> {
     (0..n).map(|i| i * len / n).collect()
 }
 
-/// A sparse TF-IDF row: (columns, values).
-type TfidfRow = (Vec<u32>, Vec<f64>);
-
 /// One document drawn on the map.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MapPoint {
@@ -90,7 +87,7 @@ pub struct MapPoint {
 }
 
 /// Projects (a sample of) the corpus into the model's SVD space and assigns each document its
-/// nearest topic. Documents with no known word are left out.
+/// topic as `classify` does. Documents with no known word are left out.
 pub fn document_map(
     classifier: &Classifier,
     topics: &TopicModel,
@@ -98,17 +95,17 @@ pub fn document_map(
     max_docs: usize,
 ) -> Vec<MapPoint> {
     let idx = sample_indices(corpus.docs.len(), max_docs);
-    let rows: Vec<(usize, TfidfRow)> = idx
+    let rows: Vec<(usize, Row)> = idx
         .par_iter()
         .map(|&i| (i, classifier.vectorize(&corpus.docs[i].text)))
-        .filter(|(_, (c, _))| !c.is_empty())
+        .filter(|(_, row)| !row.is_empty())
         .collect();
     if rows.is_empty() {
         return Vec::new();
     }
     let mut x = CsrMatrix::empty(topics.svd.n_terms());
-    for (_, (c, v)) in &rows {
-        x.push_row(c, v);
+    for (_, row) in &rows {
+        x.push_row(&row.cols, &row.tfidf);
     }
     let z = topics
         .svd
@@ -116,8 +113,17 @@ pub fn document_map(
         .expect("model dimensions were checked on load");
     let mut zn = z.clone();
     reduce::normalize_rows(&mut zn);
-    let assigned = cluster::assign_cosine(topics.centroids.view(), zn.view())
-        .expect("model dimensions were checked on load");
+    let assigned: Vec<usize> = match &topics.mixture {
+        Some(m) => rows
+            .iter()
+            .map(|(_, row)| m.assign(&row.cols, &row.counts))
+            .collect(),
+        None => cluster::assign_cosine(topics.centroids.view(), zn.view())
+            .expect("model dimensions were checked on load")
+            .into_iter()
+            .map(|a| a.0)
+            .collect(),
+    };
     rows.iter()
         .enumerate()
         .map(|(r, (i, _))| {
@@ -125,7 +131,7 @@ pub fn document_map(
             MapPoint {
                 x: z[[r, 0]],
                 y: if z.ncols() > 1 { z[[r, 1]] } else { 0.0 },
-                topic: assigned[r].0,
+                topic: assigned[r],
                 title: first_line(&d.text, 90),
                 label: d.label.clone(),
             }
@@ -561,8 +567,9 @@ fn topic_of_each(classifier: &Classifier, corpus: &Corpus) -> Vec<(String, usize
         .par_iter()
         .filter_map(|d| {
             let label = d.label.clone()?;
-            let (cols, vals) = classifier.vectorize(&d.text);
-            let c = classifier.classify_row(&d.id, &cols, &vals).ok()?;
+            let c = classifier
+                .classify_row(&d.id, &classifier.vectorize(&d.text))
+                .ok()?;
             Some((label, c.class))
         })
         .collect()

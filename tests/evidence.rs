@@ -145,10 +145,11 @@ fn check_model(model: Model, texts: &[(String, String)]) {
         };
         check_evidence(&model, text, &c);
         // the single analysis pass of `classify` gives the row `vectorize` gives
-        let (cols, vals) = classifier.vectorize(text);
         assert_eq!(
             without_spans(&c),
-            classifier.classify_row(id, &cols, &vals).unwrap(),
+            classifier
+                .classify_row(id, &classifier.vectorize(text))
+                .unwrap(),
             "{id}"
         );
         bigrams += c.evidence.iter().filter(|e| e.term.contains(' ')).count();
@@ -267,8 +268,9 @@ fn offsets_point_into_the_original_text_with_harakat_and_tatweel() {
 fn a_row_has_no_spans_and_its_json_says_nothing_of_them() {
     let classifier = Classifier::new(topics_model()).unwrap();
     let text = article(SEED);
-    let (cols, vals) = classifier.vectorize(&text);
-    let c = classifier.classify_row("row", &cols, &vals).unwrap();
+    let c = classifier
+        .classify_row("row", &classifier.vectorize(&text))
+        .unwrap();
     assert!(
         c.evidence
             .iter()

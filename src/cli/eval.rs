@@ -6,7 +6,7 @@ use super::{
 };
 use rayon::prelude::*;
 use std::path::Path;
-use tasnif::classify::Classifier;
+use tasnif::classify::{Classifier, Row};
 use tasnif::metrics::{classification::ClassificationReport, clustering, topic_words};
 use tasnif::model::ModelKind;
 
@@ -113,7 +113,7 @@ pub(super) fn run(
     };
     // Each document is analysed once: topic-word quality uses every document (no label
     // needed), the evaluation the labelled ones.
-    let rows: Vec<(Vec<u32>, Vec<f64>)> = corpus
+    let rows: Vec<Row> = corpus
         .docs
         .par_iter()
         .map(|d| {
@@ -165,7 +165,7 @@ pub(super) fn run(
     }
     let results: Vec<_> = labelled
         .par_iter()
-        .map(|&i| classifier.classify_row(&corpus.docs[i].id, &rows[i].0, &rows[i].1))
+        .map(|&i| classifier.classify_row(&corpus.docs[i].id, &rows[i]))
         .collect();
     let mut truth = Vec::new();
     let mut pred = Vec::new();

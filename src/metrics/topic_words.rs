@@ -56,7 +56,7 @@ pub fn topic_word_quality<D: AsRef<[S]>, S: AsRef<str>>(
 pub fn of_model(
     model: &TopicModel,
     vectorizer: &TfidfVectorizer,
-    rows: &[(Vec<u32>, Vec<f64>)],
+    rows: &[impl AsRef<[u32]> + Sync],
 ) -> TopicWordQuality {
     let topics: Vec<Vec<String>> = model
         .topics
@@ -71,8 +71,9 @@ pub fn of_model(
         .collect();
     let present: Vec<Vec<u32>> = rows
         .par_iter()
-        .map(|(cols, _)| {
-            let mut ids: Vec<u32> = cols
+        .map(|row| {
+            let mut ids: Vec<u32> = row
+                .as_ref()
                 .iter()
                 .filter_map(|c| by_column.get(c).copied())
                 .collect();

@@ -18,10 +18,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub const MAGIC: &[u8; 8] = b"TASNIFMD";
-/// Bumped whenever the body layout changes.
-pub const FORMAT_VERSION: u16 = 1;
-/// Oldest format this version still reads.
-pub const OLDEST_READABLE: u16 = 1;
+/// Bumped whenever the body layout changes. v2: topic models carry their term mixture.
+pub const FORMAT_VERSION: u16 = 2;
+/// Oldest format this version still reads (a v1 topic model has no mixture to classify by).
+pub const OLDEST_READABLE: u16 = 2;
 const HEADER_FIXED: usize = 8 + 2 + 1;
 /// Most bytes the decoder may allocate for one body. A length field in a crafted body could
 /// otherwise ask for gigabytes before decoding fails (found by fuzzing,

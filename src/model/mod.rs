@@ -2,11 +2,12 @@
 //!
 //! A model carries everything needed to analyse and score a new article exactly as the training
 //! articles were: the analyser configuration, the vocabulary with its idf weights, the surface
-//! word shown for every term, and either a topic model (SVD + centroids) or a supervised linear
-//! classifier, plus the facts of its training.
+//! word shown for every term, and either a topic model (SVD, centroids and term mixture) or a
+//! supervised linear classifier, plus the facts of its training.
 
 pub mod file;
 
+use crate::mixture::TopicMixture;
 use crate::reduce::Svd;
 use crate::supervised::LinearModel;
 use crate::text::AnalyzerConfig;
@@ -40,6 +41,10 @@ pub struct TopicModel {
     /// k × n_components, L2-normalised rows.
     pub centroids: Array2<f64>,
     pub topics: Vec<Topic>,
+    /// The mixture of multinomials that placed the training articles after k-means
+    /// ([`crate::mixture`]); `classify` assigns by it. `None` when EM would have emptied a
+    /// topic and the k-means partition was kept: `classify` takes the nearest centroid then.
+    pub mixture: Option<TopicMixture>,
     /// The k scan when k was chosen over a range: (k, silhouette, inertia).
     pub k_scan: Vec<(usize, f64, f64)>,
 }
@@ -116,6 +121,11 @@ impl Model {
                 if t.svd.n_terms() != v
                     || t.centroids.ncols() != t.svd.n_components()
                     || t.centroids.nrows() != t.topics.len()
+                    || t.mixture.as_ref().is_some_and(|m| {
+                        m.n_topics() != t.topics.len()
+                            || m.n_terms() != v
+                            || m.log_prob.nrows() != t.topics.len()
+                    })
                 {
                     return Err("topic model dimensions do not match the vocabulary".into());
                 }

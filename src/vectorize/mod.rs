@@ -581,6 +581,16 @@ impl TfidfVectorizer {
 
     /// One document's TF-IDF row as (sorted columns, values).
     pub fn transform_one<S: AsRef<str>>(&self, terms: &[S]) -> (Vec<u32>, Vec<f64>) {
+        let (ind, dat, _) = self.transform_one_counted(terms);
+        (ind, dat)
+    }
+
+    /// [`transform_one`](Self::transform_one) with the raw count of each column in the
+    /// document (what a topic model's mixture scores, `crate::mixture`).
+    pub fn transform_one_counted<S: AsRef<str>>(
+        &self,
+        terms: &[S],
+    ) -> (Vec<u32>, Vec<f64>, Vec<u32>) {
         let strs: Vec<&str> = terms.iter().map(AsRef::as_ref).collect();
         let one = [strs];
         let src = Lists(&one[..], Default::default());
@@ -588,7 +598,7 @@ impl TfidfVectorizer {
         self.count_known(&src, 0, &mut Default::default(), &mut row);
         let (mut ind, mut dat) = (vec![0; row.len()], vec![0.0; row.len()]);
         self.weigh_row(&row, &mut ind, &mut dat);
-        (ind, dat)
+        (ind, dat, row.iter().map(|p| p.1).collect())
     }
 
     /// One raw text's TF-IDF row, analysed by `analyzer`, as (sorted columns, values).
