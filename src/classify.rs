@@ -1,6 +1,7 @@
 //! Classifying new articles with a saved model: topic models assign the most probable topic
-//! under their term mixture (`crate::mixture`; older-style models without one, the nearest
-//! centroid by cosine in the SVD space); supervised models give calibrated label probabilities. Each answer
+//! under their term mixture (`crate::mixture`; a model whose training kept the k-means
+//! partition, the nearest centroid by cosine in the SVD space); supervised models give
+//! calibrated label probabilities. Each answer
 //! carries the terms that drove it and, when classified from raw text, where each occurs in that
 //! text (byte offsets into the original, un-normalised text).
 
@@ -19,7 +20,10 @@ pub struct Evidence {
     pub word: String,
     /// The vocabulary term (a stem, or two stems joined by one space for a bigram).
     pub term: String,
-    /// Contribution to the decision (TF-IDF value × topic or class weight).
+    /// Contribution to the decision. Topic models with a mixture: how much more likely the
+    /// term's occurrences are under this topic than in the corpus as a whole, `count ·
+    /// ln(P(term | topic) / P(term))`; other topic models: TF-IDF value × the topic's mean
+    /// TF-IDF for the term; supervised models: TF-IDF value × class weight.
     pub weight: f64,
     /// Every `[start, end)` byte range of the article text where the vectoriser counted this
     /// term, in text order: one token that analyses to it or, for a bigram, two consecutive kept
@@ -273,26 +277,34 @@ impl Classifier {
                 let in_space =
                     z.row(0).dot(&z.row(0)).sqrt() / vals.iter().map(|v| v * v).sum::<f64>().sqrt();
                 reduce::normalize_rows(&mut z);
-                let (topic, lsa_cosine) = match &t.mixture {
+                let (topic, lsa_cosine, scored) = match &t.mixture {
                     Some(mixture) => {
-                        let topic = mixture.assign(cols, counts);
-                        (topic, z.row(0).dot(&t.centroids.row(topic)))
+                        let topic = crate::mixture::argmax(&mixture.log_scores(cols, counts));
+                        let scored = cols
+                            .iter()
+                            .zip(counts)
+                            .map(|(&j, &n)| (j, f64::from(n) * mixture.lift(topic, j as usize)))
+                            .collect();
+                        (topic, z.row(0).dot(&t.centroids.row(topic)), scored)
                     }
-                    None => cluster::assign_cosine(t.centroids.view(), z.view())
-                        .expect("model dimensions were checked on load")[0],
+                    None => {
+                        let (topic, cosine) = cluster::assign_cosine(t.centroids.view(), z.view())
+                            .expect("model dimensions were checked on load")[0];
+                        let weights = &t.topics[topic].term_weights;
+                        let scored = cols
+                            .iter()
+                            .zip(vals)
+                            .filter_map(|(&j, &v)| {
+                                weights
+                                    .binary_search_by_key(&j, |p| p.0)
+                                    .ok()
+                                    .map(|i| (j, v * weights[i].1))
+                            })
+                            .collect();
+                        (topic, cosine, scored)
+                    }
                 };
                 let score = lsa_cosine * in_space;
-                let weights = &t.topics[topic].term_weights;
-                let scored = cols
-                    .iter()
-                    .zip(vals)
-                    .filter_map(|(&j, &v)| {
-                        weights
-                            .binary_search_by_key(&j, |p| p.0)
-                            .ok()
-                            .map(|i| (j, v * weights[i].1))
-                    })
-                    .collect();
                 Ok(Classification {
                     id: id.to_string(),
                     label: t.topics[topic].name.clone(),

@@ -107,6 +107,17 @@ impl TopicMixture {
         out
     }
 
+    /// `ln(P(term | topic) / P(term))`, with `P(term)` the mixture's own marginal
+    /// `Σ P(c) P(term | c)`: how much an occurrence of the term speaks for `topic` rather than
+    /// for the corpus at large (what `classify` shows as evidence).
+    pub fn lift(&self, topic: usize, term: usize) -> f64 {
+        let col = self.log_prob.column(term);
+        let terms: Vec<f64> = self.log_prior.iter().zip(col).map(|(p, l)| p + l).collect();
+        let top = terms.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let marginal = top + terms.iter().map(|t| (t - top).exp()).sum::<f64>().ln();
+        col[topic] - marginal
+    }
+
     /// The most probable topic (the lowest index on a tie).
     pub fn assign(&self, cols: &[u32], counts: &[u32]) -> usize {
         argmax(&self.log_scores(cols, counts))
@@ -121,7 +132,9 @@ impl TopicMixture {
     }
 }
 
-fn argmax(v: &[f64]) -> usize {
+/// The index of the largest value (the lowest index on a tie): how a topic is picked from
+/// [`TopicMixture::log_scores`].
+pub fn argmax(v: &[f64]) -> usize {
     let mut best = 0;
     for (i, &x) in v.iter().enumerate() {
         if x > v[best] {
@@ -399,6 +412,8 @@ mod tests {
                 r.labels[d]
             );
         }
+        // A topic's own words speak for it, the other topic's against it.
+        assert!(r.mixture.lift(1, 2) > 0.0 && r.mixture.lift(0, 2) < 0.0);
         // Probabilities sum to one per topic.
         for c in 0..2 {
             let s: f64 = r.mixture.log_prob.row(c).iter().map(|l| l.exp()).sum();
