@@ -259,6 +259,7 @@ fn timings_flag_reports_every_stage() {
         "analysing and vectorising",
         "reducing (SVD)",
         "clustering (k-means)",
+        "refining (term mixture)",
         "describing the topics",
         "saving the model",
     ] {
@@ -790,4 +791,43 @@ fn many_skips_for_one_reason_are_counted_not_listed() {
         "{err}"
     );
     assert!(err.contains("skipped 2 more for the same reason"), "{err}");
+}
+
+#[test]
+fn repeated_ids_are_named_on_stderr_and_every_document_still_classified() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dup.jsonl");
+    std::fs::write(
+        &path,
+        "{\"id\":\"a\",\"text\":\"روسيا تقصف كييف والكرملين يرد على أوكرانيا\"}\n\
+         {\"id\":\"a\",\"text\":\"طالبان في كابول تفاوض على السلام\"}\n\
+         {\"id\":\"b\",\"text\":\"المهاجرين في البحر المتوسط\"}\n",
+    )
+    .unwrap();
+    let o = succeeds(
+        tasnif()
+            .args(["classify", "models/topics.tasnif"])
+            .arg(&path),
+    );
+    assert_eq!(String::from_utf8_lossy(&o.stdout).lines().count(), 3);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("1 id is used by more than one document (\"a\" ×2)"),
+        "{err}"
+    );
+    // Distinct ids: no note.
+    let fine = dir.path().join("fine.jsonl");
+    std::fs::write(
+        &fine,
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .replacen("\"a\"", "\"c\"", 1),
+    )
+    .unwrap();
+    let o = succeeds(
+        tasnif()
+            .args(["classify", "models/topics.tasnif"])
+            .arg(&fine),
+    );
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("more than one document"));
 }

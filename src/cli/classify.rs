@@ -1,6 +1,8 @@
 //! `tasnif classify MODEL FILE... | -`: topic or label, score and evidence for each article.
 
-use super::{Failure, FieldArgs, SkipReport, exit_code, load_model, note_ignored};
+use super::{
+    Failure, FieldArgs, SkipReport, exit_code, load_model, note_duplicate_ids, note_ignored,
+};
 use std::path::{Path, PathBuf};
 use tasnif::classify::Classifier;
 use tasnif::corpus;
@@ -33,6 +35,7 @@ pub(super) fn run(
         };
         report.note_all(&read.skipped);
         skipped += read.skipped.len();
+        note_duplicate_ids(input, &read.docs);
         if input.is_dir() {
             note_ignored(input, &read.ignored);
             if read.docs.is_empty() && read.skipped.is_empty() {

@@ -329,6 +329,7 @@ fn load_corpus(path: &Path, fields: &FieldArgs, sources: &[String]) -> Result<Co
     }
     SkipReport::default().note_all(&c.skipped);
     note_ignored(path, &c.ignored);
+    note_duplicate_ids(path, &c.docs);
     if c.docs.is_empty() {
         return Err(Failure(format!(
             "{}: no readable documents ({} skipped)",
@@ -382,6 +383,39 @@ fn note_training_corpus(model: &Model, path: &Path, corpus: &Corpus) {
             model.facts.corpus
         );
     }
+}
+
+/// Warns when documents share an id (JSON Lines records with the same `id`): every result is
+/// named by its id, so such documents could not be told apart in the output.
+fn note_duplicate_ids(source: &Path, docs: &[tasnif::corpus::Document]) {
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for d in docs {
+        *seen.entry(d.id.as_str()).or_default() += 1;
+    }
+    let mut repeated: Vec<(&str, usize)> = seen.into_iter().filter(|&(_, n)| n > 1).collect();
+    if repeated.is_empty() {
+        return;
+    }
+    repeated.sort_unstable();
+    let shown: Vec<String> = repeated
+        .iter()
+        .take(SKIPS_SHOWN)
+        .map(|(id, n)| format!("{id:?} ×{n}"))
+        .collect();
+    let more = match repeated.len().saturating_sub(SKIPS_SHOWN) {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    };
+    let (count, verb) = match repeated.len() {
+        1 => ("1 id".to_string(), "is"),
+        n => (format!("{n} ids"), "are"),
+    };
+    eprintln!(
+        "tasnif: note: {}: {count} {verb} used by more than one document ({}{more}); results \
+         are named by id, so those documents cannot be told apart in the output",
+        source.display(),
+        shown.join(", ")
+    );
 }
 
 /// Names the files beside a corpus folder's label folders that were not read (not `.txt`).
