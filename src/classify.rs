@@ -5,7 +5,6 @@
 //! carries the terms that drove it and, when classified from raw text, where each occurs in that
 //! text (byte offsets into the original, un-normalised text).
 
-use crate::cluster;
 use crate::model::{Model, ModelKind};
 use crate::reduce::{self, Projector};
 use crate::sparse::CsrMatrix;
@@ -277,22 +276,16 @@ impl Classifier {
                 let in_space =
                     z.row(0).dot(&z.row(0)).sqrt() / vals.iter().map(|v| v * v).sum::<f64>().sqrt();
                 reduce::normalize_rows(&mut z);
-                let (topic, lsa_cosine, scored) = match &t.mixture {
-                    Some(mixture) => {
-                        let topic = crate::mixture::argmax(&mixture.log_scores(cols, counts));
-                        let scored = cols
-                            .iter()
-                            .zip(counts)
-                            .map(|(&j, &n)| (j, f64::from(n) * mixture.lift(topic, j as usize)))
-                            .collect();
-                        (topic, z.row(0).dot(&t.centroids.row(topic)), scored)
-                    }
+                let (topic, lsa_cosine) = t.decide(&[(cols, counts)], z.view())[0];
+                let scored = match &t.mixture {
+                    Some(mixture) => cols
+                        .iter()
+                        .zip(counts)
+                        .map(|(&j, &n)| (j, f64::from(n) * mixture.lift(topic, j as usize)))
+                        .collect(),
                     None => {
-                        let (topic, cosine) = cluster::assign_cosine(t.centroids.view(), z.view())
-                            .expect("model dimensions were checked on load")[0];
                         let weights = &t.topics[topic].term_weights;
-                        let scored = cols
-                            .iter()
+                        cols.iter()
                             .zip(vals)
                             .filter_map(|(&j, &v)| {
                                 weights
@@ -300,8 +293,7 @@ impl Classifier {
                                     .ok()
                                     .map(|i| (j, v * weights[i].1))
                             })
-                            .collect();
-                        (topic, cosine, scored)
+                            .collect()
                     }
                 };
                 let score = lsa_cosine * in_space;

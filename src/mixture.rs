@@ -9,12 +9,12 @@
 //! distribution with Laplace smoothing (`alpha` = 1) and its share of the corpus; E-step, each
 //! article's posterior over topics. Each article's topic is its most probable one.
 //!
-//! Measured (`benches/compare/cluster_compare.py`; the same k-means start, NMI against the
-//! labels): ANT balanced sample 0.686 → 0.70x, ANT random balanced sample 0.657 → 0.68x, full
-//! ANT 0.503 → 0.52x; `data/` unchanged. The README's "Topics" section has the table, and the
-//! smoothing and iteration grid it was chosen from (the textbook Laplace `alpha` = 1 on raw
-//! counts was best or level on every ANT corpus; TF-IDF values as counts were sensitive to
-//! their scale).
+//! Measured (`examples/cluster_eval --no-refine`, the same k-means start, seed 42, NMI against
+//! the labels): ANT balanced sample 0.686 → 0.708, ANT random balanced sample 0.658 → 0.680,
+//! full ANT 0.503 → 0.524; `data/` 0.742 unchanged. The README's "Topics" section has the
+//! smoothing and iteration grid it was chosen from (`benches/compare/refine_grid.py`: the
+//! textbook Laplace `alpha` = 1 on raw counts was within 0.007 of the best setting on every ANT
+//! corpus; TF-IDF values as counts were sensitive to their scale).
 
 use ndarray::Array2;
 use rayon::prelude::*;
@@ -81,7 +81,8 @@ impl MixtureParams {
 pub struct TopicMixture {
     /// ln P(topic), one per topic.
     pub log_prior: Vec<f64>,
-    /// ln P(term | topic), k × vocabulary.
+    /// ln P(term | topic), vocabulary × k: term-major, so an article's k scores read k
+    /// neighbouring values per term.
     pub log_prob: Array2<f64>,
 }
 
@@ -97,25 +98,61 @@ impl TopicMixture {
     /// `ln P(topic) + Σ count · ln P(term | topic)` for every topic: the log posterior up to a
     /// constant. `cols` are vocabulary columns, `counts` their raw counts in the article.
     pub fn log_scores(&self, cols: &[u32], counts: &[u32]) -> Vec<f64> {
-        let mut out = self.log_prior.clone();
-        for (c, s) in out.iter_mut().enumerate() {
-            let row = self.log_prob.row(c);
-            for (&j, &n) in cols.iter().zip(counts) {
-                *s += f64::from(n) * row[j as usize];
+        let mut out = vec![0.0; self.n_topics()];
+        self.scores_into(cols, counts, &mut out);
+        out
+    }
+
+    /// [`log_scores`](Self::log_scores) into `out` (length k), without allocating.
+    fn scores_into(&self, cols: &[u32], counts: &[u32], out: &mut [f64]) {
+        out.copy_from_slice(&self.log_prior);
+        for (&j, &n) in cols.iter().zip(counts) {
+            let n = f64::from(n);
+            for (o, &l) in out.iter_mut().zip(self.log_prob.row(j as usize)) {
+                *o += n * l;
             }
         }
-        out
+    }
+
+    /// The M-step: each topic's word distribution (smoothed by `alpha`) and its prior
+    /// (Laplace-smoothed, so an emptied topic keeps a finite log prior), from the statistics
+    /// of `n` articles.
+    fn from_stats(stats: Stats, alpha: f64, n: usize) -> Self {
+        let k = stats.mass.len();
+        let v = stats.counts.len() / k;
+        let mut totals = vec![alpha * v as f64; k];
+        for row in stats.counts.chunks_exact(k) {
+            for (t, &w) in totals.iter_mut().zip(row) {
+                *t += w;
+            }
+        }
+        let ln_totals: Vec<f64> = totals.iter().map(|t| t.ln()).collect();
+        let mut log_prob = stats.counts;
+        for row in log_prob.chunks_exact_mut(k) {
+            for (w, lt) in row.iter_mut().zip(&ln_totals) {
+                *w = (*w + alpha).ln() - lt;
+            }
+        }
+        let log_prior = stats
+            .mass
+            .iter()
+            .map(|&m| ((m + 1.0) / (n as f64 + k as f64)).ln())
+            .collect();
+        TopicMixture {
+            log_prior,
+            log_prob: Array2::from_shape_vec((v, k), log_prob).expect("v × k statistics"),
+        }
     }
 
     /// `ln(P(term | topic) / P(term))`, with `P(term)` the mixture's own marginal
     /// `Σ P(c) P(term | c)`: how much an occurrence of the term speaks for `topic` rather than
     /// for the corpus at large (what `classify` shows as evidence).
     pub fn lift(&self, topic: usize, term: usize) -> f64 {
-        let col = self.log_prob.column(term);
-        let terms: Vec<f64> = self.log_prior.iter().zip(col).map(|(p, l)| p + l).collect();
+        let row = self.log_prob.row(term);
+        let terms: Vec<f64> = self.log_prior.iter().zip(row).map(|(p, l)| p + l).collect();
         let top = terms.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let marginal = top + terms.iter().map(|t| (t - top).exp()).sum::<f64>().ln();
-        col[topic] - marginal
+        row[topic] - marginal
     }
 
     /// The most probable topic (the lowest index on a tie).
@@ -128,7 +165,7 @@ impl TopicMixture {
     }
 
     pub fn n_terms(&self) -> usize {
-        self.log_prob.ncols()
+        self.log_prob.nrows()
     }
 }
 
@@ -149,69 +186,6 @@ pub fn argmax(v: &[f64]) -> usize {
 struct Stats {
     counts: Vec<f64>,
     mass: Vec<f64>,
-}
-
-/// The mixture during EM: priors and term-major log probabilities (`log_prob_t[j * k + c]`),
-/// so one article's scores read `k` neighbouring values per term.
-struct Working {
-    k: usize,
-    log_prior: Vec<f64>,
-    log_prob_t: Vec<f64>,
-}
-
-impl Working {
-    /// The M-step, with Laplace-smoothed priors (an emptied topic keeps a finite log prior).
-    fn from_stats(stats: &Stats, alpha: f64, n: usize) -> Self {
-        let k = stats.mass.len();
-        let v = stats.counts.len() / k;
-        let mut totals = vec![alpha * v as f64; k];
-        for row in stats.counts.chunks_exact(k) {
-            for (t, &w) in totals.iter_mut().zip(row) {
-                *t += w;
-            }
-        }
-        let ln_totals: Vec<f64> = totals.iter().map(|t| t.ln()).collect();
-        let log_prob_t = stats
-            .counts
-            .chunks_exact(k)
-            .flat_map(|row| {
-                row.iter()
-                    .zip(&ln_totals)
-                    .map(|(&w, lt)| (w + alpha).ln() - lt)
-            })
-            .collect();
-        let log_prior = stats
-            .mass
-            .iter()
-            .map(|&m| ((m + 1.0) / (n as f64 + k as f64)).ln())
-            .collect();
-        Working {
-            k,
-            log_prior,
-            log_prob_t,
-        }
-    }
-
-    fn scores_into(&self, cols: &[u32], counts: &[u32], out: &mut [f64]) {
-        out.copy_from_slice(&self.log_prior);
-        for (&j, &n) in cols.iter().zip(counts) {
-            let at = j as usize * self.k;
-            let row = &self.log_prob_t[at..at + self.k];
-            let n = f64::from(n);
-            for (o, &l) in out.iter_mut().zip(row) {
-                *o += n * l;
-            }
-        }
-    }
-
-    fn into_mixture(self) -> TopicMixture {
-        let v = self.log_prob_t.len() / self.k;
-        let log_prob = Array2::from_shape_fn((self.k, v), |(c, j)| self.log_prob_t[j * self.k + c]);
-        TopicMixture {
-            log_prior: self.log_prior,
-            log_prob,
-        }
-    }
 }
 
 /// Articles per block of an E-step pass. The blocks are fixed by the corpus, not by the thread
@@ -246,8 +220,8 @@ fn hard_stats(x: &CsrMatrix, counts: &[u32], labels: &[usize], k: usize) -> Stat
 
 /// One E-step under `w`: every article's most probable topic, and (when `collect`) the
 /// statistics of the posteriors for the next M-step.
-fn e_step(w: &Working, x: &CsrMatrix, counts: &[u32], collect: bool) -> (Vec<usize>, Stats) {
-    let (n, k, v) = (x.n_rows(), w.k, x.n_cols);
+fn e_step(w: &TopicMixture, x: &CsrMatrix, counts: &[u32], collect: bool) -> (Vec<usize>, Stats) {
+    let (n, k, v) = (x.n_rows(), w.n_topics(), x.n_cols);
     let blocks: Vec<(Vec<usize>, Option<Stats>)> = (0..n.div_ceil(BLOCK))
         .into_par_iter()
         .map(|b| {
@@ -331,7 +305,7 @@ pub fn refine(
     if let Some(&label) = labels.iter().find(|&&l| l >= k) {
         return Err(MixtureError::LabelOutOfRange { label, k });
     }
-    let mut w = Working::from_stats(&hard_stats(x, counts, labels, k), params.alpha, n);
+    let mut w = TopicMixture::from_stats(hard_stats(x, counts, labels, k), params.alpha, n);
     let mut current = labels.to_vec();
     let mut moved = Vec::new();
     let mut settled = false;
@@ -345,7 +319,7 @@ pub fn refine(
             settled = true;
             break;
         }
-        w = Working::from_stats(&stats, params.alpha, n);
+        w = TopicMixture::from_stats(stats, params.alpha, n);
         if changed as f64 <= params.tol * n as f64 {
             break;
         }
@@ -363,7 +337,7 @@ pub fn refine(
         return Ok(None);
     }
     Ok(Some(Refined {
-        mixture: w.into_mixture(),
+        mixture: w,
         labels: current,
         moved,
     }))
@@ -416,7 +390,7 @@ mod tests {
         assert!(r.mixture.lift(1, 2) > 0.0 && r.mixture.lift(0, 2) < 0.0);
         // Probabilities sum to one per topic.
         for c in 0..2 {
-            let s: f64 = r.mixture.log_prob.row(c).iter().map(|l| l.exp()).sum();
+            let s: f64 = r.mixture.log_prob.column(c).iter().map(|l| l.exp()).sum();
             assert!((s - 1.0).abs() < 1e-12);
         }
     }

@@ -20,7 +20,6 @@
 //! All text inserted in the page goes through [`escape`].
 
 use crate::classify::{Classifier, Row};
-use crate::cluster;
 use crate::corpus::Corpus;
 use crate::metrics::classification::{ClassificationReport, LabelMetrics};
 use crate::model::{Model, ModelKind, TopicModel};
@@ -113,17 +112,11 @@ pub fn document_map(
         .expect("model dimensions were checked on load");
     let mut zn = z.clone();
     reduce::normalize_rows(&mut zn);
-    let assigned: Vec<usize> = match &topics.mixture {
-        Some(m) => rows
-            .iter()
-            .map(|(_, row)| m.assign(&row.cols, &row.counts))
-            .collect(),
-        None => cluster::assign_cosine(topics.centroids.view(), zn.view())
-            .expect("model dimensions were checked on load")
-            .into_iter()
-            .map(|a| a.0)
-            .collect(),
-    };
+    let terms: Vec<(&[u32], &[u32])> = rows
+        .iter()
+        .map(|(_, row)| (&row.cols[..], &row.counts[..]))
+        .collect();
+    let assigned = topics.decide(&terms, zn.view());
     rows.iter()
         .enumerate()
         .map(|(r, (i, _))| {
@@ -131,7 +124,7 @@ pub fn document_map(
             MapPoint {
                 x: z[[r, 0]],
                 y: if z.ncols() > 1 { z[[r, 1]] } else { 0.0 },
-                topic: assigned[r],
+                topic: assigned[r].0,
                 title: first_line(&d.text, 90),
                 label: d.label.clone(),
             }

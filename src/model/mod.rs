@@ -12,7 +12,7 @@ use crate::reduce::Svd;
 use crate::supervised::LinearModel;
 use crate::text::AnalyzerConfig;
 use crate::vectorize::TfidfVectorizer;
-use ndarray::Array2;
+use ndarray::{Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -47,6 +47,27 @@ pub struct TopicModel {
     pub mixture: Option<TopicMixture>,
     /// The k scan when k was chosen over a range: (k, silhouette, inertia).
     pub k_scan: Vec<(usize, f64, f64)>,
+}
+
+impl TopicModel {
+    /// Each article's topic as `classify` decides it, with the cosine between its LSA row (a
+    /// row of `z`, L2-normalised) and that topic's centroid: the most probable topic under the
+    /// mixture or, in a model without one, the nearest centroid. `terms[r]` holds row `r`'s
+    /// vocabulary columns and their raw counts.
+    pub fn decide(&self, terms: &[(&[u32], &[u32])], z: ArrayView2<f64>) -> Vec<(usize, f64)> {
+        match &self.mixture {
+            Some(m) => terms
+                .iter()
+                .zip(z.rows())
+                .map(|(&(cols, counts), row)| {
+                    let topic = m.assign(cols, counts);
+                    (topic, row.dot(&self.centroids.row(topic)))
+                })
+                .collect(),
+            None => crate::cluster::assign_cosine(self.centroids.view(), z)
+                .expect("model dimensions were checked on load"),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -124,7 +145,7 @@ impl Model {
                     || t.mixture.as_ref().is_some_and(|m| {
                         m.n_topics() != t.topics.len()
                             || m.n_terms() != v
-                            || m.log_prob.nrows() != t.topics.len()
+                            || m.log_prob.ncols() != t.topics.len()
                     })
                 {
                     return Err("topic model dimensions do not match the vocabulary".into());
