@@ -449,6 +449,18 @@ fn lloyd(
     )
 }
 
+/// The mean of the rows of `x` in each of the `k` groups of `labels` (a group without rows
+/// stays at zero): the centroids of a partition found some other way than by k-means.
+pub fn means_of(x: ArrayView2<f64>, labels: &[usize], k: usize) -> Array2<f64> {
+    let (mut sums, counts) = cluster_sums(x, labels, k);
+    for (mut s, &n) in sums.rows_mut().into_iter().zip(&counts) {
+        if n > 0 {
+            s /= n as f64;
+        }
+    }
+    sums
+}
+
 /// Per-cluster sums of the rows and member counts: rows summed within fixed chunks in
 /// parallel, chunk results added in chunk order (deterministic whatever the thread count).
 fn cluster_sums(x: ArrayView2<f64>, labels: &[usize], k: usize) -> (Array2<f64>, Vec<usize>) {

@@ -382,7 +382,7 @@ pub fn train_topics(
         // The centroids follow the refined topics: they give `classify` its score and the
         // topics their example titles.
         Some(r) => {
-            let centroids = mean_rows(&z, &r.labels, k);
+            let centroids = cluster::means_of(z.view(), &r.labels, k);
             (r.labels, Some(r.mixture), centroids)
         }
         None => (fit.labels, None, fit.centroids),
@@ -419,21 +419,6 @@ pub fn train_topics(
         facts: facts(corpus, corpus_name, params.kmeans.seed, params_json),
     };
     Ok((model, labels))
-}
-
-/// The mean of the rows of `z` in each of the `k` groups of `labels` (every group non-empty).
-fn mean_rows(z: &ndarray::Array2<f64>, labels: &[usize], k: usize) -> ndarray::Array2<f64> {
-    let mut sums = ndarray::Array2::<f64>::zeros((k, z.ncols()));
-    let mut sizes = vec![0usize; k];
-    for (row, &c) in z.rows().into_iter().zip(labels) {
-        sizes[c] += 1;
-        let mut s = sums.row_mut(c);
-        s += &row;
-    }
-    for (mut s, &n) in sums.rows_mut().into_iter().zip(&sizes) {
-        s /= n.max(1) as f64;
-    }
-    sums
 }
 
 /// Strength of the Dirichlet prior in [`log_odds_z`] (pseudo-counts spread over the vocabulary
