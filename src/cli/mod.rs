@@ -397,24 +397,15 @@ fn note_duplicate_ids(source: &Path, docs: &[tasnif::corpus::Document]) {
         return;
     }
     repeated.sort_unstable();
-    let shown: Vec<String> = repeated
-        .iter()
-        .take(SKIPS_SHOWN)
-        .map(|(id, n)| format!("{id:?} ×{n}"))
-        .collect();
-    let more = match repeated.len().saturating_sub(SKIPS_SHOWN) {
-        0 => String::new(),
-        n => format!(" and {n} more"),
-    };
+    let shown = first_few(repeated.iter().map(|(id, n)| format!("{id:?} ×{n}")));
     let (count, verb) = match repeated.len() {
         1 => ("1 id".to_string(), "is"),
         n => (format!("{n} ids"), "are"),
     };
     eprintln!(
-        "tasnif: note: {}: {count} {verb} used by more than one document ({}{more}); results \
+        "tasnif: note: {}: {count} {verb} used by more than one document ({shown}); results \
          are named by id, so those documents cannot be told apart in the output",
         source.display(),
-        shown.join(", ")
     );
 }
 
@@ -423,25 +414,26 @@ fn note_ignored(root: &Path, ignored: &[PathBuf]) {
     if ignored.is_empty() {
         return;
     }
-    let names: Vec<String> = ignored
-        .iter()
-        .take(SKIPS_SHOWN)
-        .map(|p| {
-            p.file_name()
-                .unwrap_or(p.as_os_str())
-                .to_string_lossy()
-                .into_owned()
-        })
-        .collect();
-    let more = match ignored.len().saturating_sub(SKIPS_SHOWN) {
-        0 => String::new(),
-        n => format!(" and {n} more"),
-    };
+    let names = first_few(ignored.iter().map(|p| {
+        p.file_name()
+            .unwrap_or(p.as_os_str())
+            .to_string_lossy()
+            .into_owned()
+    }));
     eprintln!(
-        "tasnif: {}: not read (not .txt articles): {}{more}",
-        root.display(),
-        names.join(", ")
+        "tasnif: {}: not read (not .txt articles): {names}",
+        root.display()
     );
+}
+
+/// The first [`SKIPS_SHOWN`] items, comma-separated, then how many more there are.
+fn first_few(items: impl ExactSizeIterator<Item = String>) -> String {
+    let more = items.len().saturating_sub(SKIPS_SHOWN);
+    let shown: Vec<String> = items.take(SKIPS_SHOWN).collect();
+    match more {
+        0 => shown.join(", "),
+        n => format!("{} and {n} more", shown.join(", ")),
+    }
 }
 
 /// Skipped inputs reported on stderr for each reason: each of the first [`SKIPS_SHOWN`] with its
