@@ -91,6 +91,23 @@ pub enum CorpusError {
     NotFound(PathBuf),
 }
 
+impl CorpusError {
+    /// The input the error is about.
+    pub fn path(&self) -> &Path {
+        match self {
+            CorpusError::Io { path, .. } | CorpusError::NotFound(path) => path,
+        }
+    }
+
+    /// What went wrong, without the path.
+    pub fn reason(&self) -> String {
+        match self {
+            CorpusError::Io { source, .. } => source.to_string(),
+            CorpusError::NotFound(_) => "not a file or folder".to_string(),
+        }
+    }
+}
+
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> CorpusError + '_ {
     move |source| CorpusError::Io {
         path: path.to_path_buf(),

@@ -1029,3 +1029,50 @@ fn training_outlets_are_remembered_by_the_model() {
     let r = tasnif(&[&"eval", &model, &feed]);
     expect(&r, EXIT_OK, &[&format!("{from_a} of these 92 documents")]);
 }
+
+/// `classify --json`: every input passed shows on stdout, a result or `{"id", "skipped"}` (with
+/// "line" for a JSON Lines line), so a consumer of the stream can tell a skip from a lost file.
+#[test]
+fn classify_json_accounts_for_every_skipped_input() {
+    let d = tempfile::tempdir().unwrap();
+    let good = write(&d.path().join("good.txt"), ARABIC);
+    let latin = write(&d.path().join("latin.txt"), "only latin words here\n");
+    let missing = d.path().join("missing.txt");
+    let lines = write(
+        &d.path().join("batch.jsonl"),
+        format!("{{\"text\": {:?}}}\nnot json\n", ARABIC.trim()),
+    );
+    let r = tasnif(&[
+        &"classify",
+        &good_model(),
+        &good,
+        &latin,
+        &missing,
+        &lines,
+        &"--json",
+    ]);
+    expect(&r, EXIT_SKIPPED, &["latin.txt: no Arabic text"]);
+    let rows: Vec<serde_json::Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 5, "{}", r.stdout);
+    let skipped: Vec<_> = rows.iter().filter(|v| v.get("skipped").is_some()).collect();
+    assert_eq!(skipped.len(), 3, "{}", r.stdout);
+    let by_id = |name: &str| {
+        skipped
+            .iter()
+            .find(|v| v["id"].as_str().is_some_and(|id| id.ends_with(name)))
+            .unwrap_or_else(|| panic!("no skipped line for {name}:\n{}", r.stdout))
+    };
+    assert_eq!(by_id("latin.txt")["skipped"], "no Arabic text");
+    assert_eq!(by_id("missing.txt")["skipped"], "not a file or folder");
+    assert_eq!(by_id("batch.jsonl")["line"], 2);
+    assert!(rows.iter().filter(|v| v.get("label").is_some()).count() == 2);
+
+    // nothing classifiable: still one line per input, and exit 1
+    let r = tasnif(&[&"classify", &good_model(), &latin, &missing, &"--json"]);
+    expect(&r, EXIT_ERROR, &["no readable document"]);
+    assert_eq!(r.stdout.lines().count(), 2, "{}", r.stdout);
+}

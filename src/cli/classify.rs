@@ -18,7 +18,11 @@ pub(super) fn run(
     // (name to print, document)
     let mut docs: Vec<(String, corpus::Document)> = Vec::new();
     let mut skipped = 0;
-    let mut report = SkipReport::default();
+    let mut report = if json {
+        SkipReport::keeping()
+    } else {
+        SkipReport::default()
+    };
     for input in inputs {
         let read = if input == Path::new("-") {
             corpus::read_stdin(&fields.fields())
@@ -28,7 +32,7 @@ pub(super) fn run(
         let read = match read {
             Ok(r) => r,
             Err(e) => {
-                eprintln!("tasnif: skipped {e}");
+                report.note(&e.path().display().to_string(), &e.reason());
                 skipped += 1;
                 continue;
             }
@@ -65,6 +69,7 @@ pub(super) fn run(
         }));
     }
     if docs.is_empty() {
+        print_skipped(&mut report);
         return Err(Failure(format!(
             "no readable document to classify ({skipped} input(s) skipped)"
         )));
@@ -118,6 +123,7 @@ pub(super) fn run(
             }
         }
     }
+    print_skipped(&mut report);
     drop(report);
     if failed == refs.len() {
         return Err(Failure(format!(
@@ -125,4 +131,16 @@ pub(super) fn run(
         )));
     }
     Ok(exit_code(skipped))
+}
+
+/// With `--json`, one line per skipped input after the results, `{"id", "line"?, "skipped"}`,
+/// so that a consumer of stdout sees every input it passed (the reasons are on stderr too).
+fn print_skipped(report: &mut SkipReport) {
+    for (id, line, reason) in report.take_kept() {
+        let mut v = serde_json::json!({ "id": id, "skipped": reason });
+        if let Some(l) = line {
+            v["line"] = l.into();
+        }
+        outln!("{v}");
+    }
 }

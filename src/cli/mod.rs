@@ -442,13 +442,39 @@ fn first_few(items: impl ExactSizeIterator<Item = String>) -> String {
 struct SkipReport {
     /// (reason, times seen), in order of first appearance
     seen: Vec<(String, usize)>,
+    /// Every skipped input as (path, JSON Lines line, reason), when [`SkipReport::keeping`]:
+    /// `classify --json` accounts for each input on stdout, not only on stderr.
+    kept: Option<Vec<(String, Option<usize>, String)>>,
 }
 
 /// Skipped inputs listed one by one for each reason before the rest are counted.
 const SKIPS_SHOWN: usize = 10;
 
 impl SkipReport {
+    fn keeping() -> Self {
+        SkipReport {
+            seen: Vec::new(),
+            kept: Some(Vec::new()),
+        }
+    }
+
+    /// The inputs skipped so far, when keeping them (empty otherwise).
+    fn take_kept(&mut self) -> Vec<(String, Option<usize>, String)> {
+        self.kept.as_mut().map(std::mem::take).unwrap_or_default()
+    }
+
     fn note(&mut self, place: &str, reason: &str) {
+        self.note_at(place, None, reason);
+    }
+
+    fn note_at(&mut self, path: &str, line: Option<usize>, reason: &str) {
+        if let Some(kept) = &mut self.kept {
+            kept.push((path.to_string(), line, reason.to_string()));
+        }
+        let place = match line {
+            Some(l) => format!("{path}:{l}"),
+            None => path.to_string(),
+        };
         let i = match self.seen.iter().position(|(r, _)| r == reason) {
             Some(i) => i,
             None => {
@@ -464,11 +490,7 @@ impl SkipReport {
 
     fn note_all(&mut self, skipped: &[corpus::Skipped]) {
         for s in skipped {
-            let place = match s.line {
-                Some(l) => format!("{}:{l}", s.path.display()),
-                None => s.path.display().to_string(),
-            };
-            self.note(&place, &s.reason);
+            self.note_at(&s.path.display().to_string(), s.line, &s.reason);
         }
     }
 }
