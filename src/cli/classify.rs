@@ -1,10 +1,9 @@
 //! `tasnif classify MODEL FILE... | -`: topic or label, score and evidence for each article.
 
 use super::{
-    Failure, FieldArgs, SkipReport, exit_code, load_model, note_duplicate_ids, note_ignored,
+    Failure, FieldArgs, SkipReport, exit_code, load_classifier, note_duplicate_ids, note_ignored,
 };
 use std::path::{Path, PathBuf};
-use tasnif::classify::Classifier;
 use tasnif::corpus;
 
 pub(super) fn run(
@@ -14,7 +13,7 @@ pub(super) fn run(
     json: bool,
     min_score: Option<f64>,
 ) -> Result<u8, Failure> {
-    let classifier = Classifier::new(load_model(model_path)?)?;
+    let classifier = load_classifier(model_path)?;
     // (name to print, document)
     let mut docs: Vec<(String, corpus::Document)> = Vec::new();
     let mut skipped = 0;

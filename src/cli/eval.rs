@@ -2,11 +2,11 @@
 //! models; agreement with the labels and top-word quality for topic models.
 
 use super::{
-    Failure, FieldArgs, SkipReport, exit_code, load_corpus, load_model, note_training_corpus,
+    Failure, FieldArgs, SkipReport, exit_code, load_classifier, load_corpus, note_training_corpus,
 };
 use rayon::prelude::*;
 use std::path::Path;
-use tasnif::classify::{Classifier, Row};
+use tasnif::classify::Row;
 use tasnif::metrics::{classification::ClassificationReport, clustering, topic_words};
 use tasnif::model::ModelKind;
 
@@ -104,7 +104,7 @@ pub(super) fn run(
     sources: &[String],
     json: bool,
 ) -> Result<u8, Failure> {
-    let classifier = Classifier::new(load_model(model_path)?)?;
+    let classifier = load_classifier(model_path)?;
     let corpus = load_corpus(corpus_path, fields, sources)?;
     note_training_corpus(classifier.model(), corpus_path, &corpus);
     let topic_model = match &classifier.model().kind {

@@ -673,6 +673,12 @@ fn load_model(path: &Path) -> Result<Model, Failure> {
     Ok(Model::load(path)?)
 }
 
+/// A model ready to classify; a model that loads but cannot classify is named by its path too.
+fn load_classifier(path: &Path) -> Result<tasnif::classify::Classifier, Failure> {
+    tasnif::classify::Classifier::new(load_model(path)?)
+        .map_err(|e| Failure(format!("{}: {e}", path.display())))
+}
+
 fn topics(path: &Path, json: bool) -> Result<u8, Failure> {
     let model = load_model(path)?;
     let ModelKind::Topics(t) = &model.kind else {

@@ -1,10 +1,9 @@
 //! `tasnif report MODEL [CORPUS] --out report.html`: one self-contained HTML file with inline SVG
 //! charts (see [`tasnif::report`]).
 
-use super::{Failure, FieldArgs, exit_code, load_corpus, note_training_corpus};
+use super::{Failure, FieldArgs, exit_code, load_classifier, load_corpus, note_training_corpus};
 use std::path::Path;
-use tasnif::classify::Classifier;
-use tasnif::model::{Model, ModelKind};
+use tasnif::model::ModelKind;
 use tasnif::report::{self, ReportOptions};
 
 pub fn run(
@@ -17,9 +16,7 @@ pub fn run(
 ) -> Result<u8, Failure> {
     // before any work, and never over the model, the corpus or a device without --force
     tasnif::model::file::check_writable(out, force)?;
-    let model = Model::load(model_path)?;
-    let classifier =
-        Classifier::new(model).map_err(|e| Failure(format!("{}: {e}", model_path.display())))?;
+    let classifier = load_classifier(model_path)?;
     let corpus = match corpus_path {
         Some(p) => {
             let c = load_corpus(p, fields, sources)?;
