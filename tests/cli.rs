@@ -831,3 +831,28 @@ fn repeated_ids_are_named_on_stderr_and_every_document_still_classified() {
     );
     assert!(!String::from_utf8_lossy(&o.stderr).contains("more than one document"));
 }
+
+/// `report --json` says on stdout what it wrote: the path, its size, the model's kind and how
+/// many of the corpus's documents it read.
+#[test]
+fn report_json_describes_the_written_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("r.html");
+    let out = succeeds(
+        tasnif()
+            .arg("report")
+            .arg("models/topics.tasnif")
+            .arg("data")
+            .arg("--out")
+            .arg(&html)
+            .arg("--json"),
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let written = std::fs::metadata(&html).unwrap().len();
+    assert_eq!(v["bytes"], written, "{v}");
+    assert_eq!(v["report"], html.display().to_string());
+    assert_eq!(v["kind"], "topics");
+    assert_eq!(v["documents"], 111);
+    assert_eq!(v["skipped"], 0);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("wrote"));
+}

@@ -4,7 +4,6 @@
 //! inputs were skipped (each one reported on stderr with its path and reason).
 
 mod progress;
-mod report;
 
 use clap::{Args, Parser, Subcommand};
 use std::path::{Path, PathBuf};
@@ -101,6 +100,10 @@ enum Command {
         /// outlets a supervised model was not trained on
         #[arg(long, value_delimiter = ',')]
         sources: Vec<String>,
+        /// Print what was written as one JSON object (report, bytes, model, kind, corpus,
+        /// documents, skipped) instead of the "wrote" line
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -198,6 +201,7 @@ fn stdout_failed(e: std::io::Error) -> ! {
 // after the output macros, which they use
 mod classify;
 mod eval;
+mod report;
 
 /// An error for the user: what went wrong, already naming the file.
 struct Failure(String);
@@ -236,6 +240,7 @@ pub fn run() -> ExitCode {
             fields,
             sources,
             force,
+            json,
         } => report::run(
             &model,
             corpus.as_deref(),
@@ -243,6 +248,7 @@ pub fn run() -> ExitCode {
             &fields,
             &sources,
             max_docs,
+            json,
         ),
     };
     match result {

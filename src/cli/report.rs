@@ -13,6 +13,7 @@ pub fn run(
     fields: &FieldArgs,
     sources: &[String],
     max_docs: usize,
+    json: bool,
 ) -> Result<u8, Failure> {
     // before any work, and never over the model, the corpus or a device without --force
     tasnif::model::file::check_writable(out, force)?;
@@ -41,6 +42,26 @@ pub fn run(
     }
     let html = report::render(&classifier, corpus.as_ref(), &opts);
     tasnif::model::file::write_bytes_atomic(out, html.as_bytes(), force)?;
-    eprintln!("tasnif: wrote {}", out.display());
-    Ok(exit_code(corpus.as_ref().map_or(0, |c| c.skipped.len())))
+    let skipped = corpus.as_ref().map_or(0, |c| c.skipped.len());
+    if json {
+        let kind = match classifier.model().kind {
+            ModelKind::Topics(_) => "topics",
+            ModelKind::Supervised(_) => "supervised",
+        };
+        outln!(
+            "{}",
+            serde_json::json!({
+                "report": out,
+                "bytes": html.len(),
+                "model": model_path,
+                "kind": kind,
+                "corpus": corpus_path,
+                "documents": corpus.as_ref().map(|c| c.docs.len()),
+                "skipped": skipped,
+            })
+        );
+    } else {
+        eprintln!("tasnif: wrote {}", out.display());
+    }
+    Ok(exit_code(skipped))
 }
