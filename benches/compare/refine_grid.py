@@ -20,12 +20,14 @@ analysed terms and the L2-normalised LSA rows, starts scikit-learn's KMeans from
                 of all (is there a partition near the labels that either objective would pick?)
   label start   (data/ only) EM started from the labels (Greenland and other as the fourth
                 topic): where it ends and its log-likelihood beside the best start's
+  agglomerative / spectral  (data/ only) other clustering families on the LSA rows and the
+                TF-IDF rows: Ward, average and complete linkage; spectral on a 10-NN graph
 tasnif ships EM on raw counts with smoothing 1 (`MixtureParams::default`).
 """
 import argparse, json, os, subprocess, tempfile
 import numpy as np
 from scipy.special import logsumexp
-from sklearn.cluster import KMeans
+from sklearn.cluster import AgglomerativeClustering, KMeans, SpectralClustering
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import normalized_mutual_info_score as nmi
@@ -147,6 +149,17 @@ def main():
                 best_ll = max(r[0] for r in runs)
                 print(f"{suite:11} label start: NMI after EM {nmi(labels, y):.3f}, loglik {loglik:.1f} "
                       f"(best of the 100 starts: {best_ll:.1f})", flush=True)
+                # other clustering families on the same rows: does any find a small fourth topic?
+                dense = tfidf.toarray()
+                for link in ["ward", "average", "complete"]:
+                    for name, rows in [("lsa", z), ("tfidf", dense)]:
+                        metric = "euclidean" if link == "ward" else "cosine"
+                        y = AgglomerativeClustering(k, linkage=link, metric=metric).fit(rows).labels_
+                        print(f"{suite:11} agglomerative {link:8} {name:5} {nmi(labels, y):.3f} sizes {sorted(np.bincount(y).tolist())}", flush=True)
+                for name, rows in [("lsa", z), ("tfidf", tfidf)]:
+                    ys = [SpectralClustering(k, affinity="nearest_neighbors", n_neighbors=10, random_state=s).fit(rows).labels_
+                          for s in seeds]
+                    show(f"spectral (10-NN) {name}", ys)
 
 
 if __name__ == "__main__":
