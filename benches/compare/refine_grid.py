@@ -20,6 +20,8 @@ analysed terms and the L2-normalised LSA rows, starts scikit-learn's KMeans from
                 of all (is there a partition near the labels that either objective would pick?)
   label start   (data/ only) EM started from the labels (Greenland and other as the fourth
                 topic): where it ends and its log-likelihood beside the best start's
+  anchored      (data/ only) a Greenland topic seeded by the user's word: the articles naming
+                غرينلاند at least twice, k-means with k - 1 topics on the rest, then EM
   agglomerative / spectral  (data/ only) other clustering families on the LSA rows and the
                 TF-IDF rows: Ward, average and complete linkage; spectral on a 10-NN graph
 tasnif ships EM on raw counts with smoothing 1 (`MixtureParams::default`).
@@ -69,6 +71,11 @@ def em(m, init, k, iters, alpha, with_loglik=False):
     if with_loglik:
         return r.argmax(1), logsumexp(ll, 1).sum()
     return r.argmax(1)
+
+
+def terms_of(docs):
+    """The column names of `CountVectorizer(analyzer=ident, min_df=2, max_df=0.9)` on `docs`."""
+    return CountVectorizer(analyzer=lambda d: d, min_df=2, max_df=0.9).fit(docs).get_feature_names_out()
 
 
 def skm(x, init, k, iters=20):
@@ -149,6 +156,17 @@ def main():
                 best_ll = max(r[0] for r in runs)
                 print(f"{suite:11} label start: NMI after EM {nmi(labels, y):.3f}, loglik {loglik:.1f} "
                       f"(best of the 100 starts: {best_ll:.1f})", flush=True)
+                # a user-anchored Greenland topic: the articles naming it at least twice form
+                # topic k-1, k-means with k-1 topics on the rest, then EM. Does anchoring fix it?
+                col = [j for j, t in enumerate(terms_of(docs)) if t == "غرينلاند"]
+                named = np.asarray(counts[:, col].sum(1)).ravel() >= 2
+                free = np.where(~named)[0]
+                ys = []
+                for s in seeds:
+                    init = np.full(len(labels), k - 1)
+                    init[free] = KMeans(k - 1, n_init=20, random_state=s).fit(z[free]).labels_
+                    ys.append(em(counts, init, k, 20, 1.0))
+                show(f"anchored greenland ({named.sum()} docs)", ys)
                 # other clustering families on the same rows: does any find a small fourth topic?
                 dense = tfidf.toarray()
                 for link in ["ward", "average", "complete"]:
