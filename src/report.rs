@@ -85,18 +85,29 @@ pub struct MapPoint {
     pub label: Option<String>,
 }
 
-/// Projects (a sample of) the corpus into the model's SVD space and assigns each document its
-/// topic as `classify` does. Documents with no known word are left out.
+/// Every document of `corpus` the report needs, as the model sees it, each analysed once: the
+/// ones drawn on the map (`sampled`) and the labelled ones (counted in the label × topic table).
+fn rows_needed(classifier: &Classifier, corpus: &Corpus, sampled: &[usize]) -> Vec<Option<Row>> {
+    let mut needed: Vec<bool> = corpus.docs.iter().map(|d| d.label.is_some()).collect();
+    for &i in sampled {
+        needed[i] = true;
+    }
+    (corpus.docs.par_iter().zip(&needed))
+        .map(|(d, &n)| n.then(|| classifier.vectorize(&d.text)))
+        .collect()
+}
+
+/// Projects the documents at `sampled` into the model's SVD space and assigns each its topic as
+/// `classify` does; `rows` holds every sampled document's row. Documents with no known word are
+/// left out.
 pub fn document_map(
-    classifier: &Classifier,
     topics: &TopicModel,
     corpus: &Corpus,
-    max_docs: usize,
+    rows: &[Option<Row>],
+    sampled: &[usize],
 ) -> Vec<MapPoint> {
-    let idx = sample_indices(corpus.docs.len(), max_docs);
-    let rows: Vec<(usize, Row)> = idx
-        .par_iter()
-        .map(|&i| (i, classifier.vectorize(&corpus.docs[i].text)))
+    let rows: Vec<(usize, &Row)> = (sampled.iter())
+        .filter_map(|&i| rows[i].as_ref().map(|row| (i, row)))
         .filter(|(_, row)| !row.is_empty())
         .collect();
     if rows.is_empty() {
@@ -177,13 +188,18 @@ pub fn render(classifier: &Classifier, corpus: Option<&Corpus>, opts: &ReportOpt
             body += &topics_section(t);
             body += "<div class=\"maps\">";
             body += &intertopic_section(t);
-            if let Some(c) = corpus {
-                let points = document_map(classifier, t, c, opts.max_map_docs);
+            let analysed = corpus.map(|c| {
+                let sampled = sample_indices(c.docs.len(), opts.max_map_docs);
+                let rows = rows_needed(classifier, c, &sampled);
+                (c, rows, sampled)
+            });
+            if let Some((c, rows, sampled)) = &analysed {
+                let points = document_map(t, c, rows, sampled);
                 body += &document_map_section(t, &points, c.docs.len(), opts.max_map_docs);
             }
             body += "</div>";
-            if let Some(c) = corpus {
-                body += &topic_label_section(t, &topic_of_each(classifier, c));
+            if let Some((c, rows, _)) = &analysed {
+                body += &topic_label_section(t, &topic_of_each(classifier, c, rows));
             }
         }
         ModelKind::Supervised(s) => {
@@ -553,16 +569,17 @@ fn document_map_section(
 }
 
 /// (label, topic) of every labelled document of the corpus that has a word the model knows:
-/// all of them, not only the documents sampled for the map.
-fn topic_of_each(classifier: &Classifier, corpus: &Corpus) -> Vec<(String, usize)> {
-    corpus
-        .docs
-        .par_iter()
-        .filter_map(|d| {
+/// all of them, not only the documents sampled for the map. `rows` holds every labelled
+/// document's row ([`rows_needed`]).
+fn topic_of_each(
+    classifier: &Classifier,
+    corpus: &Corpus,
+    rows: &[Option<Row>],
+) -> Vec<(String, usize)> {
+    (corpus.docs.par_iter().zip(rows))
+        .filter_map(|(d, row)| {
             let label = d.label.clone()?;
-            let c = classifier
-                .classify_row(&d.id, &classifier.vectorize(&d.text))
-                .ok()?;
+            let c = classifier.classify_row(&d.id, row.as_ref()?).ok()?;
             Some((label, c.class))
         })
         .collect()
