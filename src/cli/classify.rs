@@ -16,7 +16,6 @@ pub(super) fn run(
     let classifier = load_classifier(model_path)?;
     // (name to print, document)
     let mut docs: Vec<(String, corpus::Document)> = Vec::new();
-    let mut skipped = 0;
     let mut report = if json {
         SkipReport::keeping()
     } else {
@@ -32,12 +31,10 @@ pub(super) fn run(
             Ok(r) => r,
             Err(e) => {
                 report.note(&e.path().display().to_string(), &e.reason());
-                skipped += 1;
                 continue;
             }
         };
         report.note_all(&read.skipped);
-        skipped += read.skipped.len();
         note_duplicate_ids(input, &read.docs);
         if input.is_dir() {
             note_ignored(input, &read.ignored);
@@ -46,7 +43,6 @@ pub(super) fn run(
                     &input.display().to_string(),
                     "a folder with no .txt article in it",
                 );
-                skipped += 1;
             }
         }
         // a text file is named by its path as given; folders and JSON Lines by document ids
@@ -70,7 +66,8 @@ pub(super) fn run(
     if docs.is_empty() {
         print_skipped(&mut report);
         return Err(Failure(format!(
-            "no readable document to classify ({skipped} input(s) skipped)"
+            "no readable document to classify ({} input(s) skipped)",
+            report.total()
         )));
     }
     let refs: Vec<(&str, &str)> = (docs.iter())
@@ -117,12 +114,12 @@ pub(super) fn run(
             }
             Err(e) => {
                 report.note(id, &e.to_string());
-                skipped += 1;
                 failed += 1;
             }
         }
     }
     print_skipped(&mut report);
+    let skipped = report.total();
     drop(report);
     if failed == refs.len() {
         return Err(Failure(format!(

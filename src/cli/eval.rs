@@ -149,19 +149,19 @@ pub(super) fn run(
         }
         return Ok(exit_code(corpus.skipped.len()));
     }
-    if !labelled.is_empty() && labelled.len() < corpus.docs.len() {
+    if labelled.is_empty() {
+        return Err(Failure(format!(
+            "{}: no labelled documents to evaluate on",
+            corpus_path.display()
+        )));
+    }
+    if labelled.len() < corpus.docs.len() {
         eprintln!(
             "tasnif: {}: {} of {} documents have no label and are not scored",
             corpus_path.display(),
             corpus.docs.len() - labelled.len(),
             corpus.docs.len()
         );
-    }
-    if labelled.is_empty() {
-        return Err(Failure(format!(
-            "{}: no labelled documents to evaluate on",
-            corpus_path.display()
-        )));
     }
     let results: Vec<_> = labelled
         .par_iter()

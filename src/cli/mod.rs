@@ -469,6 +469,11 @@ impl SkipReport {
         self.kept.as_mut().map(std::mem::take).unwrap_or_default()
     }
 
+    /// How many inputs were skipped in all.
+    fn total(&self) -> usize {
+        self.seen.iter().map(|(_, n)| n).sum()
+    }
+
     fn note(&mut self, place: &str, reason: &str) {
         self.note_at(place, None, reason);
     }
