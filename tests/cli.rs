@@ -856,3 +856,92 @@ fn report_json_describes_the_written_file() {
     assert_eq!(v["skipped"], 0);
     assert!(!String::from_utf8_lossy(&out.stderr).contains("wrote"));
 }
+
+/// `train` takes several corpora at once: here a JSON Lines file whose articles carry outlets
+/// (migration from "keep", Afghanistan from "drop") and a folder without outlets (Ukraine).
+/// `--sources keep` filters the JSON Lines file and keeps the folder whole; the model names
+/// both corpora, so scoring it on either says they were trained on; a mistyped source is
+/// refused naming both corpora.
+#[test]
+fn train_reads_several_corpora_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let articles = |label: &str| -> Vec<String> {
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(data().join(label))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        paths.sort();
+        paths
+            .iter()
+            .map(|p| std::fs::read_to_string(p).unwrap())
+            .collect()
+    };
+    let jsonl = dir.path().join("outlets.jsonl");
+    let mut lines = String::new();
+    for (label, source) in [("migration", "keep"), ("afghanistan", "drop")] {
+        for (i, text) in articles(label).iter().enumerate() {
+            let record = serde_json::json!({
+                "id": format!("{label}-{i}"), "label": label, "source": source, "text": text,
+            });
+            lines.push_str(&format!("{record}\n"));
+        }
+    }
+    std::fs::write(&jsonl, lines).unwrap();
+    let folder = dir.path().join("own");
+    copy_label("ukraine", &folder.join("ukraine"));
+    let n_kept = articles("migration").len() + articles("ukraine").len();
+
+    let model = dir.path().join("m.tasnif");
+    let o = succeeds(
+        tasnif()
+            .arg("train")
+            .arg(&jsonl)
+            .arg(&folder)
+            .args([
+                "--supervised",
+                "--sources",
+                "keep",
+                "--json",
+                "--quiet",
+                "--out",
+            ])
+            .arg(&model),
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["documents"], n_kept, "{v}");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--sources does not apply"));
+
+    // the folder was trained on whole, and its label is the model's
+    let note = "are from the corpus this model was trained on";
+    let (o, e) = eval_json(&model, &folder);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains(note));
+    assert!((e["accuracy"].as_f64().unwrap() - 1.0).abs() < 1e-12, "{e}");
+    // of the JSON Lines file, only the kept outlet counts as training documents
+    let (o, _) = eval_json(&model, &jsonl);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    let n_mig = articles("migration").len();
+    let n_all = n_mig + articles("afghanistan").len();
+    assert!(
+        stderr.contains(&format!("{n_mig} of these {n_all} documents")),
+        "{stderr}"
+    );
+
+    let o = tasnif()
+        .arg("train")
+        .arg(&jsonl)
+        .arg(&folder)
+        .args(["--supervised", "--sources", "kep", "--quiet", "--out"])
+        .arg(dir.path().join("typo.tasnif"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("--sources kep")
+            && stderr.contains(&jsonl.display().to_string())
+            && stderr.contains(&folder.display().to_string()),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("typo.tasnif").exists());
+}

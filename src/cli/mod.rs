@@ -110,8 +110,10 @@ enum Command {
 #[derive(Args)]
 struct TrainArgs {
     /// A folder with one sub-folder of .txt files per label (one article per file), or a .jsonl
-    /// file (one article per line).
-    corpus: PathBuf,
+    /// file (one article per line). Several are trained on together, e.g. a large labelled
+    /// corpus plus a folder of your own outlet's labelled articles.
+    #[arg(required = true)]
+    corpus: Vec<PathBuf>,
     /// Number of topics, or a range such as 2..12 (keeps the best cosine silhouette).
     #[arg(long, default_value = "4", value_parser = parse_k)]
     k: KChoice,
@@ -126,7 +128,8 @@ struct TrainArgs {
     /// Overwrite an existing model file.
     #[arg(long)]
     force: bool,
-    /// Only documents whose JSONL `source` is one of these (comma-separated).
+    /// Only documents whose JSONL `source` is one of these (comma-separated). With several
+    /// corpora, it applies to those whose documents carry a `source`; the others are kept whole.
     #[arg(long, value_delimiter = ',')]
     sources: Vec<String>,
     #[command(flatten)]
@@ -346,13 +349,77 @@ fn load_corpus(path: &Path, fields: &FieldArgs, sources: &[String]) -> Result<Co
     Ok(c)
 }
 
-/// How `train` names its corpus in the model's facts: the path, and the outlets it kept.
-const SOURCES_MARK: &str = " --sources ";
+/// Reads `train`'s corpora into one. One corpus reads as [`load_corpus`] does. With several,
+/// `--sources` applies to each corpus whose documents carry a `source` (a source must be in one
+/// of them), the others are kept whole, and a document without a `source` gets its corpus's
+/// path as one: each such corpus counts as one outlet when pooling labels across outlets.
+fn load_training_corpora(
+    paths: &[PathBuf],
+    fields: &FieldArgs,
+    sources: &[String],
+) -> Result<Corpus, Failure> {
+    if let [one] = paths {
+        return load_corpus(one, fields, sources);
+    }
+    let mut all = Corpus::default();
+    let mut present = std::collections::BTreeSet::new();
+    for path in paths {
+        let mut c = load_corpus(path, fields, &[])?;
+        let has_sources = c.docs.iter().any(|d| d.source.is_some());
+        if has_sources && !sources.is_empty() {
+            present.extend(c.docs.iter().filter_map(|d| d.source.clone()));
+            c.docs
+                .retain(|d| d.source.as_ref().is_some_and(|s| sources.contains(s)));
+        } else if !sources.is_empty() {
+            eprintln!(
+                "tasnif: note: {}: no document carries a `source`, so --sources does not \
+                 apply: all {} documents kept",
+                path.display(),
+                c.docs.len()
+            );
+        }
+        let own = path.display().to_string();
+        for d in &mut c.docs {
+            d.source.get_or_insert_with(|| own.clone());
+        }
+        all.docs.append(&mut c.docs);
+        all.skipped.append(&mut c.skipped);
+        all.ignored.append(&mut c.ignored);
+    }
+    let missing: Vec<&str> = (sources.iter())
+        .filter(|s| !present.contains(*s))
+        .map(String::as_str)
+        .collect();
+    if !missing.is_empty() {
+        let known: Vec<&str> = present.iter().map(String::as_str).collect();
+        return Err(Failure(format!(
+            "--sources {}: no document of {} has this source (sources present: {})",
+            missing.join(","),
+            corpora_name(paths),
+            if known.is_empty() {
+                "none, the documents carry no `source` field".to_string()
+            } else {
+                known.join(", ")
+            }
+        )));
+    }
+    Ok(all)
+}
 
-fn training_corpus_name(path: &Path, sources: &[String]) -> String {
+/// How `train` names its corpus in the model's facts: the path (several joined by
+/// [`CORPORA_MARK`]), and the outlets it kept.
+const SOURCES_MARK: &str = " --sources ";
+const CORPORA_MARK: &str = " + ";
+
+fn corpora_name(paths: &[PathBuf]) -> String {
+    let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    names.join(CORPORA_MARK)
+}
+
+fn training_corpus_name(paths: &[PathBuf], sources: &[String]) -> String {
     match sources {
-        [] => path.display().to_string(),
-        s => format!("{}{SOURCES_MARK}{}", path.display(), s.join(",")),
+        [] => corpora_name(paths),
+        s => format!("{}{SOURCES_MARK}{}", corpora_name(paths), s.join(",")),
     }
 }
 
@@ -367,18 +434,23 @@ fn note_training_corpus(model: &Model, path: &Path, corpus: &Corpus) {
         Some((p, s)) => (p, Some(s.split(',').collect::<Vec<_>>())),
         None => (model.facts.corpus.as_str(), None),
     };
-    let same = match (Path::new(trained_on).canonicalize(), path.canonicalize()) {
+    let same = |trained: &str| match (Path::new(trained).canonicalize(), path.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
-        _ => Path::new(trained_on) == path,
+        _ => Path::new(trained) == path,
     };
-    if !same {
+    // the whole name first: one path may itself contain the mark
+    if !std::iter::once(trained_on)
+        .chain(trained_on.split(CORPORA_MARK))
+        .any(same)
+    {
         return;
     }
     let seen = match &outlets {
-        None => corpus.docs.len(),
-        Some(o) => (corpus.docs.iter())
+        // a corpus without sources was kept whole, --sources or not
+        Some(o) if corpus.docs.iter().any(|d| d.source.is_some()) => (corpus.docs.iter())
             .filter(|d| d.source.as_deref().is_some_and(|s| o.contains(&s)))
             .count(),
+        _ => corpus.docs.len(),
     };
     if seen > 0 {
         eprintln!(
@@ -554,7 +626,7 @@ fn train_cmd(a: TrainArgs) -> Result<u8, Failure> {
     let k = a.k.clone();
     let started = std::time::Instant::now();
     let progress = progress::Bars::new(a.quiet, a.timings);
-    let mut corpus = load_corpus(&a.corpus, &a.fields, &a.sources)?;
+    let mut corpus = load_training_corpora(&a.corpus, &a.fields, &a.sources)?;
     let mut unlabelled = 0;
     if a.supervised && corpus.docs.iter().any(|d| d.label.is_some()) {
         // some documents without a label are bad inputs, skipped and reported; with none
@@ -569,13 +641,14 @@ fn train_cmd(a: TrainArgs) -> Result<u8, Failure> {
             keep
         });
     }
-    if a.corpus.is_file() && !corpus::is_jsonl_path(&a.corpus) {
+    // after reading, so that an unreadable file is named for what is wrong with it first
+    if let Some(file) = (a.corpus.iter()).find(|p| p.is_file() && !corpus::is_jsonl_path(p)) {
         // a text file is one article: nothing to learn topics or labels from
         return Err(Failure(format!(
             "{}: a text file is one article, and training needs many: give a folder (one \
              .txt file per article, in one sub-folder per label) or a JSON Lines file (.jsonl, \
              one article per line)",
-            a.corpus.display()
+            file.display()
         )));
     }
     progress.timed("reading the corpus", started);
