@@ -861,7 +861,7 @@ fn report_json_describes_the_written_file() {
 /// (migration from "keep", Afghanistan from "drop") and a folder without outlets (Ukraine).
 /// `--sources keep` filters the JSON Lines file and keeps the folder whole; the model names
 /// both corpora, so scoring it on either says they were trained on; a mistyped source is
-/// refused naming both corpora.
+/// refused naming both corpora, and so is a corpus given twice.
 #[test]
 fn train_reads_several_corpora_together() {
     let dir = tempfile::tempdir().unwrap();
@@ -944,4 +944,17 @@ fn train_reads_several_corpora_together() {
         "{stderr}"
     );
     assert!(!dir.path().join("typo.tasnif").exists());
+
+    let o = tasnif()
+        .arg("train")
+        .arg(&folder)
+        .arg(&jsonl)
+        .arg(folder.join("."))
+        .args(["--supervised", "--quiet", "--out"])
+        .arg(dir.path().join("twice.tasnif"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("given twice"), "{stderr}");
 }

@@ -361,6 +361,16 @@ fn load_training_corpora(
     if let [one] = paths {
         return load_corpus(one, fields, sources);
     }
+    // the same corpus twice would count every article twice
+    let mut distinct = std::collections::HashSet::new();
+    for path in paths {
+        if !distinct.insert(path.canonicalize().unwrap_or_else(|_| path.clone())) {
+            return Err(Failure(format!(
+                "{}: given twice (each corpus once: twice would count its articles twice)",
+                path.display()
+            )));
+        }
+    }
     let mut all = Corpus::default();
     let mut present = std::collections::BTreeSet::new();
     for path in paths {
