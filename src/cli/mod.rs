@@ -309,12 +309,38 @@ fn stem(input: &Path, tsv: bool, json: bool) -> Result<u8, Failure> {
 
 /// Reads a corpus and reports every skipped input on stderr.
 fn load_corpus(path: &Path, fields: &FieldArgs, sources: &[String]) -> Result<Corpus, Failure> {
-    let mut c = corpus::read_path(path, &fields.fields())?;
+    load_corpora(&[path], fields, sources)
+}
+
+/// Reads one or more corpora into one (`train` takes several) and reports every skipped input
+/// on stderr. `--sources` filters each corpus whose documents carry a `source`; one without
+/// any is kept whole (with a note). A requested source that no document has is refused, and
+/// so is a corpus given twice. With several corpora, a document without a `source` gets its
+/// corpus's path as one: each such corpus counts as one outlet when pooling labels.
+fn load_corpora<P: AsRef<Path>>(
+    paths: &[P],
+    fields: &FieldArgs,
+    sources: &[String],
+) -> Result<Corpus, Failure> {
+    // the same corpus twice would count every article twice
+    let mut distinct = std::collections::HashSet::new();
+    for path in paths.iter().map(AsRef::as_ref) {
+        if !distinct.insert(path.canonicalize().unwrap_or_else(|_| path.to_path_buf())) {
+            return Err(Failure(format!(
+                "{}: given twice (each corpus once: twice would count its articles twice)",
+                path.display()
+            )));
+        }
+    }
+    let read: Vec<Corpus> = (paths.iter())
+        .map(|p| corpus::read_path(p.as_ref(), &fields.fields()))
+        .collect::<Result<_, _>>()?;
     if !sources.is_empty() {
         // A source that matches nothing is almost always a typo (`cnn` for `CNN`): refuse it
         // rather than quietly train or evaluate on fewer outlets.
-        let present: std::collections::BTreeSet<&str> =
-            c.docs.iter().filter_map(|d| d.source.as_deref()).collect();
+        let present: std::collections::BTreeSet<&str> = (read.iter())
+            .flat_map(|c| c.docs.iter().filter_map(|d| d.source.as_deref()))
+            .collect();
         let missing: Vec<&str> = sources
             .iter()
             .map(String::as_str)
@@ -324,7 +350,7 @@ fn load_corpus(path: &Path, fields: &FieldArgs, sources: &[String]) -> Result<Co
             let known: Vec<&str> = present.into_iter().collect();
             return Err(Failure(format!(
                 "{}: --sources {}: no document has this source (sources present: {})",
-                path.display(),
+                corpora_name(paths),
                 missing.join(","),
                 if known.is_empty() {
                     "none, the documents carry no `source` field".to_string()
@@ -333,85 +359,42 @@ fn load_corpus(path: &Path, fields: &FieldArgs, sources: &[String]) -> Result<Co
                 }
             )));
         }
-        c.docs
-            .retain(|d| d.source.as_ref().is_some_and(|s| sources.contains(s)));
-    }
-    SkipReport::default().note_all(&c.skipped);
-    note_ignored(path, &c.ignored);
-    note_duplicate_ids(path, &c.docs);
-    if c.docs.is_empty() {
-        return Err(Failure(format!(
-            "{}: no readable documents ({} skipped)",
-            path.display(),
-            c.skipped.len()
-        )));
-    }
-    Ok(c)
-}
-
-/// Reads `train`'s corpora into one. One corpus reads as [`load_corpus`] does. With several,
-/// `--sources` applies to each corpus whose documents carry a `source` (a source must be in one
-/// of them), the others are kept whole, and a document without a `source` gets its corpus's
-/// path as one: each such corpus counts as one outlet when pooling labels across outlets.
-fn load_training_corpora(
-    paths: &[PathBuf],
-    fields: &FieldArgs,
-    sources: &[String],
-) -> Result<Corpus, Failure> {
-    if let [one] = paths {
-        return load_corpus(one, fields, sources);
-    }
-    // the same corpus twice would count every article twice
-    let mut distinct = std::collections::HashSet::new();
-    for path in paths {
-        if !distinct.insert(path.canonicalize().unwrap_or_else(|_| path.clone())) {
-            return Err(Failure(format!(
-                "{}: given twice (each corpus once: twice would count its articles twice)",
-                path.display()
-            )));
-        }
     }
     let mut all = Corpus::default();
-    let mut present = std::collections::BTreeSet::new();
-    for path in paths {
-        let mut c = load_corpus(path, fields, &[])?;
-        let has_sources = c.docs.iter().any(|d| d.source.is_some());
-        if has_sources && !sources.is_empty() {
-            present.extend(c.docs.iter().filter_map(|d| d.source.clone()));
-            c.docs
-                .retain(|d| d.source.as_ref().is_some_and(|s| sources.contains(s)));
-        } else if !sources.is_empty() {
-            eprintln!(
-                "tasnif: note: {}: no document carries a `source`, so --sources does not \
-                 apply: all {} documents kept",
+    for (path, mut c) in paths.iter().map(AsRef::as_ref).zip(read) {
+        SkipReport::default().note_all(&c.skipped);
+        note_ignored(path, &c.ignored);
+        // before --sources: a kept source has a document, so only an unreadable corpus is empty
+        if c.docs.is_empty() {
+            return Err(Failure(format!(
+                "{}: no readable documents ({} skipped)",
                 path.display(),
-                c.docs.len()
-            );
+                c.skipped.len()
+            )));
         }
-        let own = path.display().to_string();
-        for d in &mut c.docs {
-            d.source.get_or_insert_with(|| own.clone());
+        if !sources.is_empty() {
+            if c.docs.iter().any(|d| d.source.is_some()) {
+                c.docs
+                    .retain(|d| d.source.as_ref().is_some_and(|s| sources.contains(s)));
+            } else {
+                eprintln!(
+                    "tasnif: note: {}: no document carries a `source`, so --sources does not \
+                     apply: all {} documents kept",
+                    path.display(),
+                    c.docs.len()
+                );
+            }
+        }
+        note_duplicate_ids(path, &c.docs);
+        if paths.len() > 1 {
+            let own = path.display().to_string();
+            for d in &mut c.docs {
+                d.source.get_or_insert_with(|| own.clone());
+            }
         }
         all.docs.append(&mut c.docs);
         all.skipped.append(&mut c.skipped);
         all.ignored.append(&mut c.ignored);
-    }
-    let missing: Vec<&str> = (sources.iter())
-        .filter(|s| !present.contains(*s))
-        .map(String::as_str)
-        .collect();
-    if !missing.is_empty() {
-        let known: Vec<&str> = present.iter().map(String::as_str).collect();
-        return Err(Failure(format!(
-            "--sources {}: no document of {} has this source (sources present: {})",
-            missing.join(","),
-            corpora_name(paths),
-            if known.is_empty() {
-                "none, the documents carry no `source` field".to_string()
-            } else {
-                known.join(", ")
-            }
-        )));
     }
     Ok(all)
 }
@@ -421,8 +404,10 @@ fn load_training_corpora(
 const SOURCES_MARK: &str = " --sources ";
 const CORPORA_MARK: &str = " + ";
 
-fn corpora_name(paths: &[PathBuf]) -> String {
-    let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+fn corpora_name<P: AsRef<Path>>(paths: &[P]) -> String {
+    let names: Vec<String> = (paths.iter())
+        .map(|p| p.as_ref().display().to_string())
+        .collect();
     names.join(CORPORA_MARK)
 }
 
@@ -636,7 +621,7 @@ fn train_cmd(a: TrainArgs) -> Result<u8, Failure> {
     let k = a.k.clone();
     let started = std::time::Instant::now();
     let progress = progress::Bars::new(a.quiet, a.timings);
-    let mut corpus = load_training_corpora(&a.corpus, &a.fields, &a.sources)?;
+    let mut corpus = load_corpora(&a.corpus, &a.fields, &a.sources)?;
     let mut unlabelled = 0;
     if a.supervised && corpus.docs.iter().any(|d| d.label.is_some()) {
         // some documents without a label are bad inputs, skipped and reported; with none
