@@ -46,6 +46,7 @@ def write(path, lines):
 
 
 def train_and_score(tmp, name, train_lines, late_path):
+    """tasnif: `train --supervised` on the JSONL lines given, `eval --json` on `late_path`."""
     corpus, model = os.path.join(tmp, name + ".jsonl"), os.path.join(tmp, name + ".tasnif")
     write(corpus, train_lines)
     t = time.perf_counter()
@@ -58,9 +59,9 @@ def train_and_score(tmp, name, train_lines, late_path):
     return r["macro_avg"]["f1"], r["accuracy"], secs, f1
 
 
-def peer_macro_f1(train_lines, late_lines):
+def peer_macro_f1(tr, te):
+    """scikit-learn on the parsed records `tr` (training) and `te` (scored)."""
     text = lambda r: (r.get("title") or "") + "\n" + (r.get("text") or "")
-    tr, te = [json.loads(l) for l in train_lines], [json.loads(l) for l in late_lines]
     vec = TfidfVectorizer()
     svm = LinearSVC().fit(vec.fit_transform([text(r) for r in tr]), [r["label"] for r in tr])
     pred = svm.predict(vec.transform([text(r) for r in te]))
@@ -79,35 +80,35 @@ def main():
     subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "tasnif"], cwd=ROOT, check=True)
     lines = open(path, encoding="utf-8").readlines()
     recs = [json.loads(l) for l in lines]
-    base = [l for l, r in zip(lines, recs) if r["source"] in TRAIN]
+    # rows are kept as line numbers: tasnif reads the lines, the peer the parsed records
+    base = [i for i, r in enumerate(recs) if r["source"] in TRAIN]
     early, late = {}, []
     for outlet in TEST:
         own = sorted((i for i, r in enumerate(recs) if r["source"] == outlet), key=lambda i: (day(recs[i]), i))
         if cut_by == "random":
             random.Random(42).shuffle(own)
         cut = len(own) * 7 // 10
-        early[outlet] = [lines[i] for i in own[:cut]]
-        late += [lines[i] for i in sorted(own[cut:])]
+        early[outlet] = own[:cut]
+        late += sorted(own[cut:])
     with tempfile.TemporaryDirectory() as tmp:
         late_path = os.path.join(tmp, "late.jsonl")
-        write(late_path, late)
+        write(late_path, [lines[i] for i in late])
         runs = [("training outlets only", base),
                 (f"test outlets' {'earlier' if cut_by == 'date' else 'random'} 70 % only",
-                 [l for o in TEST for l in early[o]])]
+                 [i for o in TEST for i in early[o]])]
         for frac in (0.1, 0.3, 1.0):
-            extra = [l for o in TEST for l in early[o][: int(len(early[o]) * frac)]]
+            extra = [i for o in TEST for i in early[o][: int(len(early[o]) * frac)]]
             first = "earliest" if cut_by == "date" else "random"
             runs.append((f"training outlets + test outlets' {first} {frac:.0%}", base + extra))
         which = "later 30 % by date" if cut_by == "date" else "30 % held out at random"
         print(f"scored: the {which} of {', '.join(TEST)}, {len(late)} articles")
         print(f"{'trained on':48s} {'docs':>6s} {'macro-F1':>8s} {'accuracy':>8s} {'train s':>7s} "
               f"{'LinearSVC':>9s}  tasnif per-label F1")
-        for i, (name, train_lines) in enumerate(runs):
-            f1, acc, secs, per = train_and_score(tmp, f"run{i}", train_lines, late_path)
-            peer = peer_macro_f1(train_lines, late)
+        for n, (name, rows) in enumerate(runs):
+            f1, acc, secs, per = train_and_score(tmp, f"run{n}", [lines[i] for i in rows], late_path)
+            peer = peer_macro_f1([recs[i] for i in rows], [recs[i] for i in late])
             labels = " ".join(f"{k} {v:.3f}" for k, v in sorted(per.items()))
-            print(f"{name:48s} {len(train_lines):6d} {f1:8.3f} {acc:8.3f} {secs:7.1f} {peer:9.3f}  {labels}",
-                  flush=True)
+            print(f"{name:48s} {len(rows):6d} {f1:8.3f} {acc:8.3f} {secs:7.1f} {peer:9.3f}  {labels}", flush=True)
 
 
 if __name__ == "__main__":
