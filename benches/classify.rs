@@ -14,12 +14,10 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use tasnif::classify::Classifier;
+use tasnif::Classifier;
 use tasnif::corpus::{Corpus, JsonlFields, read_jsonl};
 use tasnif::model::Model;
-use tasnif::train::{
-    KChoice, Silent, SupervisedParams, TopicParams, train_supervised, train_topics,
-};
+use tasnif::{SupervisedParams, TopicParams};
 
 fn bench(c: &mut Criterion) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -32,19 +30,20 @@ fn bench(c: &mut Criterion) {
     let (train, test): (Vec<_>, Vec<_>) = docs
         .into_iter()
         .partition(|d| matches!(d.source.as_deref(), Some("skynews" | "alarabia")));
-    let corpus = Corpus {
-        docs: train,
-        ..Default::default()
-    };
-    let supervised =
-        train_supervised(&corpus, "ANT train", &SupervisedParams::new(42), &Silent).unwrap();
-    let (topics, _) = train_topics(
-        &corpus,
-        "ANT train",
-        &TopicParams::new(KChoice::Fixed(6), 42),
-        &Silent,
-    )
-    .unwrap();
+    let corpus = Corpus::from_documents(train);
+    let supervised = SupervisedParams::new()
+        .check()
+        .unwrap()
+        .fit(&corpus)
+        .unwrap()
+        .model;
+    let topics = TopicParams::new()
+        .k(6)
+        .check()
+        .unwrap()
+        .fit(&corpus)
+        .unwrap()
+        .model;
     let dir = tempfile::tempdir().unwrap();
 
     // a typical article: the median length of the test articles

@@ -237,9 +237,9 @@ fn path_that_does_not_exist() {
     let d = tempfile::tempdir().unwrap();
     let missing = d.path().join("no-such-corpus");
     let r = tasnif(&[&"train", &missing, &"--out", &d.path().join("m"), &"-q"]);
-    expect(&r, EXIT_ERROR, &["no-such-corpus: not a file or folder"]);
+    expect(&r, EXIT_ERROR, &["no-such-corpus: no such file or folder"]);
     let r = tasnif(&[&"classify", &good_model(), &missing]);
-    expect(&r, EXIT_ERROR, &["no-such-corpus: not a file or folder"]);
+    expect(&r, EXIT_ERROR, &["no-such-corpus: no such file or folder"]);
     let r = tasnif(&[&"stem", &missing]);
     expect(&r, EXIT_ERROR, &["no-such-corpus"]);
     let r = tasnif(&[&"topics", &d.path().join("no-such-model")]);
@@ -653,7 +653,7 @@ fn model_truncated() {
         refused(
             "cut.tasnif",
             &b[..cut],
-            &["truncated", "copy it again or retrain"],
+            &["damaged", "cut short", "copy it again or retrain"],
         );
     }
 }
@@ -667,7 +667,11 @@ fn model_bit_flipped() {
         refused(
             "flip.tasnif",
             &f,
-            &["checksum mismatch", "copy it again or retrain"],
+            &[
+                "damaged",
+                "checksum does not match",
+                "copy it again or retrain",
+            ],
         );
     }
 }
@@ -677,7 +681,7 @@ fn model_zero_length() {
     refused(
         "zero.tasnif",
         b"",
-        &["empty", "retrain with `tasnif train`"],
+        &["empty", "pass a model written by `tasnif train`"],
     );
 }
 
@@ -1067,7 +1071,7 @@ fn classify_json_accounts_for_every_skipped_input() {
             .unwrap_or_else(|| panic!("no skipped line for {name}:\n{}", r.stdout))
     };
     assert_eq!(by_id("latin.txt")["skipped"], "no Arabic text");
-    assert_eq!(by_id("missing.txt")["skipped"], "not a file or folder");
+    assert_eq!(by_id("missing.txt")["skipped"], "no such file or folder");
     assert_eq!(by_id("batch.jsonl")["line"], 2);
     assert!(rows.iter().filter(|v| v.get("label").is_some()).count() == 2);
 

@@ -730,7 +730,7 @@ fn an_unknown_source_is_refused_with_the_sources_present() {
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
-        err.contains("--sources cnn") && err.contains("BBC, CNN"),
+        err.contains("source cnn") && err.contains("BBC, CNN") && err.contains("--sources"),
         "{err}"
     );
     succeeds(
@@ -913,7 +913,7 @@ fn train_reads_several_corpora_together() {
     );
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["documents"], n_kept, "{v}");
-    assert!(String::from_utf8_lossy(&o.stderr).contains("--sources does not apply"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("the sources filter does not apply"));
 
     // the folder was trained on whole, and its label is the model's
     let note = "are from the corpus this model was trained on";
@@ -941,7 +941,7 @@ fn train_reads_several_corpora_together() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.contains("--sources kep")
+        stderr.contains("source kep")
             && stderr.contains(&jsonl.display().to_string())
             && stderr.contains(&folder.display().to_string()),
         "{stderr}"

@@ -29,7 +29,7 @@ fn run(cmd: &mut Command) -> String {
 }
 
 fn topics_model() -> Model {
-    Model::load(&root().join("models/topics.tasnif")).unwrap()
+    Model::load(root().join("models/topics.tasnif")).unwrap()
 }
 
 /// A supervised model trained on `data/` by the binary (ngram_range (1, 2)); the temporary
@@ -41,13 +41,13 @@ fn supervised_model() -> (tempfile::TempDir, PathBuf, Model) {
         .args(["train", "data", "--supervised", "--quiet", "--out"])
         .arg(&path));
     let model = Model::load(&path).unwrap();
-    assert_eq!(model.vectorizer.params.ngram_range, (1, 2));
+    assert_eq!(model.vectorizer().params.ngram_range, (1, 2));
     (dir, path, model)
 }
 
 /// The text the CLI classifies for a file: decoded and cleaned as `corpus` reads it.
 fn article(path: &str) -> String {
-    let docs = corpus::read_path(&root().join(path), &JsonlFields::default())
+    let docs = corpus::read_input(&root().join(path), &JsonlFields::default())
         .unwrap()
         .docs;
     assert_eq!(docs.len(), 1);
@@ -79,8 +79,8 @@ fn count(analyzer: &Analyzer, range: (usize, usize), text: &str, term: &str) -> 
 /// term on its own (one token, or two kept tokens for a bigram); as many spans as the
 /// vectoriser counts; `text` is the first span's slice.
 fn check_evidence(model: &Model, text: &str, c: &Classification) {
-    let analyzer = Analyzer::new(model.analyzer.clone()).unwrap();
-    let range = model.vectorizer.params.ngram_range;
+    let analyzer = Analyzer::new(model.analyzer_config().clone()).unwrap();
+    let range = model.vectorizer().params.ngram_range;
     assert!(!c.evidence.is_empty(), "{}: no evidence", c.id);
     for e in &c.evidence {
         assert!(!e.spans.is_empty(), "{}: {e:?} has no span", c.id);
@@ -160,7 +160,7 @@ fn check_model(model: Model, texts: &[(String, String)]) {
             .count();
     }
     assert!(respelled > 0, "no article spells a term unlike training");
-    if model.vectorizer.params.ngram_range.1 >= 2 {
+    if model.vectorizer().params.ngram_range.1 >= 2 {
         assert!(bigrams > 0, "no bigram evidence to check");
     }
 }
@@ -222,7 +222,7 @@ fn bigram_spans_run_over_dropped_stopwords() {
     // (either order of the two words) is another bigram
     assert_eq!(slices, ["حركة من طالبان", "حركة طالبان"]);
     assert_eq!(evidence[0].text.as_deref(), Some("حركة من طالبان"));
-    let analyzer = Analyzer::new(model.analyzer.clone()).unwrap();
+    let analyzer = Analyzer::new(model.analyzer_config().clone()).unwrap();
     assert_eq!(count(&analyzer, (1, 2), text, "حرك طالبان"), 2);
 }
 

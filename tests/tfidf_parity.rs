@@ -9,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use tasnif::sparse::CsrMatrix;
+use tasnif::linalg::CsrMatrix;
 use tasnif::text::{Analyzer, AnalyzerConfig};
 use tasnif::vectorize::{DocFreq, Norm, TfidfParams, TfidfVectorizer};
 
@@ -203,10 +203,14 @@ fn parity(name: &str, texts: &[String], py: &Path) -> (usize, usize, f64) {
         let data = read_vec(&ext("data"), 8, |b| {
             f64::from_le_bytes(b.try_into().unwrap())
         });
-        assert_eq!(x.indptr, indptr, "{name}: row structure differs for {p:?}");
-        assert_eq!(x.indices, indices, "{name}: columns differ for {p:?}");
+        assert_eq!(
+            x.indptr(),
+            indptr,
+            "{name}: row structure differs for {p:?}"
+        );
+        assert_eq!(x.indices(), indices, "{name}: columns differ for {p:?}");
         let d = x
-            .data
+            .data()
             .iter()
             .zip(&data)
             .map(|(a, b)| (a - b).abs())

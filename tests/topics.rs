@@ -3,11 +3,10 @@
 
 use std::path::Path;
 
-use tasnif::classify::Classifier;
 use tasnif::corpus::{Corpus, JsonlFields, read_folder, read_jsonl};
 use tasnif::metrics::clustering::{encode_labels, nmi};
 use tasnif::model::ModelKind;
-use tasnif::train::{KChoice, Silent, TopicParams, train_topics};
+use tasnif::{Classifier, TopicParams};
 
 fn ant_sample(per_label: usize) -> Corpus {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -22,16 +21,19 @@ fn ant_sample(per_label: usize) -> Corpus {
     corpus
 }
 
-/// Trains with and without the refinement; returns (labels with, labels without, model with).
-fn both_ways(corpus: &Corpus, k: usize) -> (Vec<usize>, Vec<usize>, tasnif::model::Model) {
-    let params = TopicParams::new(KChoice::Fixed(k), 42);
-    let (model, refined) = train_topics(corpus, "test", &params, &Silent).unwrap();
-    let plain = TopicParams {
-        mixture: None,
-        ..params
-    };
-    let (_, kmeans) = train_topics(corpus, "test", &plain, &Silent).unwrap();
-    (refined, kmeans, model)
+/// Trains; returns (labels after the refinement, the k-means labels before it, the model).
+fn both_ways(corpus: &Corpus, k: usize) -> (Vec<usize>, Vec<usize>, tasnif::Model) {
+    let fit = TopicParams::new()
+        .k(k)
+        .check()
+        .unwrap()
+        .fit(corpus)
+        .unwrap();
+    (
+        fit.assignments,
+        fit.diagnostics.kmeans_assignments,
+        fit.model,
+    )
 }
 
 #[test]
@@ -42,7 +44,7 @@ fn classify_puts_every_training_article_back_in_its_training_topic() {
     let (refined, kmeans, model) = both_ways(&corpus, 6);
     let moved = refined.iter().zip(&kmeans).filter(|(a, b)| a != b).count();
     assert!(moved > 0, "the refinement moved no article");
-    let ModelKind::Topics(t) = &model.kind else {
+    let ModelKind::Topics(t) = model.kind() else {
         unreachable!("a topic model")
     };
     assert!(t.mixture.is_some());
@@ -90,17 +92,18 @@ fn the_bundled_corpus_still_gets_four_topics_that_classify_reproduces() {
 fn the_refinement_gives_the_same_bits_on_one_thread_or_two() {
     // 3,000 articles: two blocks of the E-step, so the blocks really are summed.
     let corpus = ant_sample(500);
-    let params = TopicParams::new(KChoice::Fixed(6), 7);
+    let params = TopicParams::new().k(6).seed(7).check().unwrap();
     let on = |threads: usize| {
-        rayon::ThreadPoolBuilder::new()
+        let fit = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
             .unwrap()
-            .install(|| train_topics(&corpus, "test", &params, &Silent).unwrap())
+            .install(|| params.fit(&corpus).unwrap());
+        (fit.model, fit.assignments)
     };
     let (one, labels_one) = on(1);
     let (two, labels_two) = on(2);
     assert_eq!(labels_one, labels_two);
-    let bytes = |m: &tasnif::model::Model| tasnif::model::file::encode(m).unwrap();
+    let bytes = |m: &tasnif::Model| tasnif::model::file::encode(m).unwrap();
     assert!(bytes(&one) == bytes(&two), "model bytes differ");
 }

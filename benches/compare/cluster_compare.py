@@ -11,7 +11,7 @@ Suites:
   ant-random  ANT balanced sample drawn at random: 1,000 articles of every label, seed 0, k = 6
   ant-full    all 28,933 ANT articles, k = 6 (wall time and peak RSS of the whole pipeline)
 
-tasnif runs `examples/cluster_eval` (release build) and writes the documents it used; scikit-learn
+tasnif runs lab `cluster_eval` (release build) and writes the documents it used; scikit-learn
 reads exactly those documents. scikit-learn pipeline: a light10 analyser (Lucene's Arabic
 normaliser + light10 stemmer, stopwords-iso list) → TfidfVectorizer → TruncatedSVD(100) →
 Normalizer → KMeans(k, n_init=10), random_state 42. It is run twice on the small suites: with
@@ -42,7 +42,7 @@ STOPWORDS = os.path.join(SHARED, "stopwords", "stopwords-iso-ar", "stopwords-ar.
 # tasnif's topic-discovery settings (see README / report): TF-IDF sublinear tf, min_df 2,
 # max_df 0.9; LSA min(100, max(10, n/5)) dims; rows re-normalised; k-means 10 runs
 # (the defaults of `tasnif train`, src/train.rs).
-TASNIF_FLAGS = ["--sublinear-tf", "--min-df", "2", "--max-df", "0.9"]
+TASNIF_FLAGS = []  # cluster_eval runs `tasnif train`'s settings unless told otherwise
 
 SUITES = {
     "data": dict(corpus=os.path.join(ROOT, "data"), k=4, per_label=0),
@@ -156,10 +156,10 @@ def main():
         return
     seeds = a.seed or [42]
     py = venv_python()
-    subprocess.run(["cargo", "build", "--release", "--quiet", "--example", "cluster_eval"],
+    subprocess.run(["cargo", "build", "--release", "--quiet", "-p", "tasnif-lab", "--bin", "cluster_eval"],
                    cwd=ROOT, check=True)
     subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "tasnif"], cwd=ROOT, check=True)
-    exe = os.path.join(ROOT, "target", "release", "examples", "cluster_eval")
+    exe = os.path.join(ROOT, "target", "release", "cluster_eval")
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for name, seed in [(n, sd) for n in a.suite or ["data", "ant-sample", "ant-full"]

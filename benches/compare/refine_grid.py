@@ -4,7 +4,7 @@ analysis and LSA rows, from the same k-means starts.
 
     benches/compare/.venv/bin/python benches/compare/refine_grid.py [--suite data --suite ant-sample ...]
 
-For each suite it runs `examples/cluster_eval` with `tasnif train`'s TF-IDF settings to dump the
+For each suite it runs lab `cluster_eval` with `tasnif train`'s TF-IDF settings to dump the
 analysed terms and the L2-normalised LSA rows, starts scikit-learn's KMeans from them (seeds 42, 1,
 2; n_init 20, 10 on full ANT), and prints the NMI against the labels of:
   km            the k-means partition itself
@@ -50,9 +50,9 @@ SUITES = {
 def dump(suite, tmp):
     args, k = SUITES[suite]
     terms, lsa = os.path.join(tmp, suite + ".jsonl"), os.path.join(tmp, suite + ".npy")
-    subprocess.run(["cargo", "build", "--release", "--quiet", "--example", "cluster_eval"], cwd=ROOT, check=True)
-    exe = os.path.join(ROOT, "target", "release", "examples", "cluster_eval")
-    subprocess.run([exe, *args, "--k", str(k), "--sublinear-tf", "--min-df", "2", "--max-df", "0.9",
+    subprocess.run(["cargo", "build", "--release", "--quiet", "-p", "tasnif-lab", "--bin", "cluster_eval"], cwd=ROOT, check=True)
+    exe = os.path.join(ROOT, "target", "release", "cluster_eval")
+    subprocess.run([exe, *args, "--k", str(k),  
                     "--dump-terms", terms, "--dump-lsa", lsa], check=True, stdout=subprocess.DEVNULL)
     rows = [json.loads(l) for l in open(terms)]
     return [r["label"] for r in rows], [r["terms"] for r in rows], np.load(lsa), k

@@ -6,8 +6,8 @@ articles of the outlet being classified.
     benches/compare/.venv/bin/python benches/compare/supervised_alternatives.py
 
 Inside the two training outlets only (the test outlets BBC, CNN, france24 are never read), on
-tasnif's own analysed terms (dumped by `examples/cluster_eval --dump-terms`) plus word bigrams,
-TF-IDF with min_df 5 and sublinear tf, the validation folds of `examples/supervised_eval.rs
+tasnif's own analysed terms (dumped by lab `cluster_eval --dump-terms`) plus word bigrams,
+TF-IDF with min_df 5 and sublinear tf, the validation folds of lab `supervised_eval
 --validate`: "cross" (train on one outlet, score the other over the labels both have, both ways)
 and "mixed" (one outlet whole plus the earlier 70 % by date of the other, scored on its later
 30 %, both ways). Prints the macro-F1 of scikit-learn's LinearSVC (C 0.1, balanced), of
@@ -42,9 +42,9 @@ SHARED_LABELS = {"economy", "internationalNews", "sport", "technology"}
 
 
 def analysed_terms(tmp):
-    subprocess.run(["cargo", "build", "--release", "--quiet", "--example", "cluster_eval"], cwd=ROOT, check=True)
+    subprocess.run(["cargo", "build", "--release", "--quiet", "-p", "tasnif-lab", "--bin", "cluster_eval"], cwd=ROOT, check=True)
     out = os.path.join(tmp, "terms.jsonl")
-    exe = os.path.join(ROOT, "target", "release", "examples", "cluster_eval")
+    exe = os.path.join(ROOT, "target", "release", "cluster_eval")
     subprocess.run([exe, "--corpus", ANT, "--k", "6", "--dump-terms", out], check=True, stdout=subprocess.DEVNULL)
     return [json.loads(l)["terms"] for l in open(out, encoding="utf-8")]
 

@@ -3,7 +3,7 @@
 Peers, on the same documents (train: skynews + alarabia, test: BBC + CNN + france24):
   * scikit-learn 1.5.2: TfidfVectorizer() (default analyser) + LinearSVC() (default C=1)
   * fastText supervised: 10 epochs, wordNgrams=2 (other settings default), 2 threads
-and tasnif, whose numbers come from `examples/supervised_eval.rs` (JSON file passed with
+and tasnif, whose numbers come from lab `supervised_eval` (JSON file passed with
 --tasnif-json). "train s" is end to end from raw text: tokenising/analysing + TF-IDF +
 classifier fit. "predict/s" is batch throughput over all test articles from raw text.
 

@@ -11,8 +11,8 @@ out="${OUT:-$root/target/supervised_compare}"
 mkdir -p "$out"
 python="$(bash "$here/setup.sh")"
 cd "$root"
-cargo build --release --quiet --example supervised_eval
-eval_bin="$root/target/release/examples/supervised_eval"
+cargo build --release --quiet -p tasnif-lab --bin supervised_eval
+eval_bin="$root/target/release/supervised_eval"
 "$eval_bin" --corpus "$corpus" --dump-docs "$out/docs.jsonl"
 "$eval_bin" --corpus "$corpus" > "$out/tasnif.json" 2> "$out/tasnif_report.txt"
 cat "$out/tasnif_report.txt" >&2

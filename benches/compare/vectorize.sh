@@ -7,11 +7,11 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here/../.."
 corpus="${1:-../shared/corpora/ant-multisource/ant-multisource.jsonl}"
 py="$(bash "$here/setup.sh")"
-cargo build --release --quiet --example vectorize_ant
+cargo build --release --quiet -p tasnif-lab --bin vectorize_ant
 [ -x /usr/bin/time ] || { echo "needs /usr/bin/time (GNU time)" >&2; exit 1; }
 run() { /usr/bin/time -f "wall_s=%e peak_rss_kb=%M" "$@" 2>&1; }
 s="$(run "$py" "$here/vectorize_sklearn.py" "$corpus")"
-t="$(run target/release/examples/vectorize_ant "$corpus")"
+t="$(run target/release/vectorize_ant "$corpus")"
 echo "$s"; echo "$t"
 get() { sed -n "s/.*$2=\([0-9.]*\).*/\1/p" <<<"$1" | head -1; }
 python3 - "$(get "$s" total_s)" "$(get "$t" total_s)" "$(get "$s" fit_transform_s)" "$(get "$t" analyse+tfidf_s)" "$(get "$s" peak_rss_kb)" "$(get "$t" peak_rss_kb)" <<'PY'

@@ -44,17 +44,14 @@ pub fn small_model_bytes() -> &'static [u8] {
                 }
             })
             .collect();
-        let corpus = Corpus {
-            docs,
-            ..Corpus::default()
-        };
-        let (m, _) = tasnif::train::train_topics(
-            &corpus,
-            "fuzz",
-            &tasnif::train::TopicParams::new(tasnif::train::KChoice::Fixed(3), 1),
-            &tasnif::train::Silent,
-        )
-        .expect("train the small model");
+        let corpus = Corpus::from_documents(docs);
+        let m = tasnif::TopicParams::new()
+            .k(3)
+            .seed(1)
+            .check()
+            .and_then(|p| p.fit(&corpus))
+            .expect("train the small model")
+            .model;
         tasnif::model::file::encode(&m).expect("encode")
     })
 }
@@ -68,8 +65,8 @@ pub fn load_and_use(bytes: &[u8]) {
     std::fs::write(path, bytes).expect("write scratch model");
     let Ok(model) = Model::load(path) else { return };
     let _ = model.kind_name();
-    let _ = serde_json::to_string(&model.facts);
-    if let tasnif::model::ModelKind::Topics(t) = &model.kind {
+    let _ = serde_json::to_string(model.facts());
+    if let tasnif::model::ModelKind::Topics(t) = model.kind() {
         for tp in &t.topics {
             let _ = tp.top_terms.iter().map(|w| w.word.len()).sum::<usize>();
         }

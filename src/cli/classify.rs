@@ -1,64 +1,85 @@
 //! `tasnif classify MODEL FILE... | -`: topic or label, score and evidence for each article.
 
-use super::{
-    Failure, FieldArgs, SkipReport, exit_code, load_classifier, note_duplicate_ids, note_ignored,
-};
+use clap::Args;
 use std::path::{Path, PathBuf};
-use tasnif::corpus;
+use tasnif::corpus::{self, Document, InputKind, read_stdin};
+use tasnif::{Classification, Classifier};
 
-pub(super) fn run(
-    model_path: &Path,
-    inputs: &[PathBuf],
-    fields: &FieldArgs,
+use super::output::{SkipReport, print_notes};
+use super::{Failure, FieldArgs, Outcome, exit_code, shown};
+
+#[derive(Args)]
+pub(crate) struct ClassifyArgs {
+    /// A model file written by `tasnif train`.
+    model: PathBuf,
+    /// Articles: .txt files, folders of them, JSON Lines files, or - for standard input
+    /// (JSON Lines when it starts with `{`, otherwise one article).
+    #[arg(required = true, value_name = "INPUTS")]
+    inputs: Vec<PathBuf>,
+    /// One JSON object per article, one per line
+    #[arg(long)]
     json: bool,
+    /// Below this score an article gets no topic (label): "-" in the text output, `null`
+    /// label and class in JSON, with the nearest one as `nearest_label`. Topic models score
+    /// 0–1 (cosine to the topic in term space), supervised models by probability.
+    #[arg(long, value_parser = super::parse_score, allow_negative_numbers = true)]
     min_score: Option<f64>,
-) -> Result<u8, Failure> {
-    let classifier = load_classifier(model_path)?;
+    #[command(flatten)]
+    fields: FieldArgs,
+}
+
+/// A model ready to classify; a model that loads but cannot classify is named by its path too.
+pub(crate) fn load_classifier(path: &Path) -> Result<Classifier, Failure> {
+    let model = tasnif::Model::load(path)?;
+    Classifier::new(model).map_err(|e| Failure(format!("{}: {e}", shown(path))))
+}
+
+pub(crate) fn run(a: &ClassifyArgs) -> Outcome {
+    let classifier = load_classifier(&a.model)?;
+    let reader = a.fields.reader(&[]);
     // (name to print, document)
-    let mut docs: Vec<(String, corpus::Document)> = Vec::new();
-    let mut report = if json {
-        SkipReport::keeping()
-    } else {
-        SkipReport::default()
-    };
-    for input in inputs {
+    let mut docs: Vec<(String, Document)> = Vec::new();
+    let mut report = SkipReport::keeping(a.json);
+    for input in &a.inputs {
         let read = if input == Path::new("-") {
-            corpus::read_stdin(&fields.fields())
+            read_stdin(reader.fields()).map(|mut c| {
+                c.inputs.push(corpus::Input {
+                    path: input.clone(),
+                    kind: InputKind::Stdin,
+                });
+                c
+            })
         } else {
-            corpus::read_path(input, &fields.fields())
+            reader.read_input(input)
         };
         let read = match read {
             Ok(r) => r,
             Err(e) => {
-                report.note(&e.path().display().to_string(), &e.reason());
+                let place = e.path().map_or_else(|| shown(input), shown);
+                report.note(&place, &e.reason());
                 continue;
             }
         };
         report.note_all(&read.skipped);
-        note_duplicate_ids(input, &read.docs);
-        if input.is_dir() {
-            note_ignored(input, &read.ignored);
-            if read.docs.is_empty() && read.skipped.is_empty() {
-                report.note(
-                    &input.display().to_string(),
-                    "a folder with no .txt article in it",
-                );
-            }
+        print_notes(&read.notes);
+        let kind = read.inputs.first().map(|i| i.kind);
+        if read.docs.is_empty() && read.skipped.is_empty() {
+            let why = match kind {
+                Some(InputKind::Folder) => "a folder with no .txt article in it",
+                _ => "no article in it (the input is empty)",
+            };
+            report.note(&shown(input), why);
         }
-        // a text file is named by its path as given; folders and JSON Lines by document ids
-        let single = read.docs.len() == 1
-            && !input.is_dir()
-            && input != Path::new("-")
-            && !corpus::is_jsonl_path(input);
         docs.extend(read.docs.into_iter().map(|d| {
-            // a folder's files by their path as given (`fl/a/x.txt`), so that two folders'
-            // `x.txt` do not print the same name
-            let name = if single {
-                input.display().to_string()
-            } else if input.is_dir() {
-                input.join(&d.id).display().to_string()
-            } else {
-                d.id.clone()
+            // a text file is named by its path as given; a folder's files by their path as
+            // given (`fl/a/x.txt`), so that two folders' `x.txt` do not print the same name;
+            // JSON Lines by document ids
+            let name = match kind {
+                Some(InputKind::TextFile) => shown(input),
+                Some(InputKind::Folder) => {
+                    format!("{}/{}", shown(input).trim_end_matches('/'), d.id)
+                }
+                _ => d.id.clone(),
             };
             (name, d)
         }));
@@ -75,8 +96,6 @@ pub(super) fn run(
         .collect();
     let mut failed = 0;
     for ((id, doc), mut result) in docs.iter().zip(classifier.classify_batch(&refs)) {
-        let assigned =
-            |c: &tasnif::classify::Classification| min_score.is_none_or(|m| c.score >= m);
         // spans into the input as read, not the text left after dropping boilerplate lines
         if let Ok(c) = &mut result {
             for span in c.evidence.iter_mut().flat_map(|e| e.spans.iter_mut()) {
@@ -84,34 +103,7 @@ pub(super) fn run(
             }
         }
         match result {
-            Ok(c) if json => {
-                let mut v = serde_json::to_value(&c).unwrap_or_default();
-                if !assigned(&c) {
-                    v["nearest_label"] = v["label"].take();
-                    v["class"] = serde_json::Value::Null;
-                }
-                outln!("{v}");
-            }
-            Ok(c) => {
-                // the article's own spelling; a bigram's span may hold a line break or a tab,
-                // which would break the line, so white space runs show as one space
-                let words: Vec<String> = c
-                    .evidence
-                    .iter()
-                    .map(|e| match &e.text {
-                        Some(t) => t.split_whitespace().collect::<Vec<_>>().join(" "),
-                        None => e.word.clone(),
-                    })
-                    .collect();
-                // an id with a tab or line break (JSON Lines) would break the columns
-                outln!(
-                    "{}\t{}\t{:.3}\t{}",
-                    c.id.replace(['\t', '\n', '\r'], " "),
-                    if assigned(&c) { c.label.as_str() } else { "-" },
-                    c.score,
-                    words.join("، ")
-                );
-            }
+            Ok(c) => print_result(&c, a.json, a.min_score),
             Err(e) => {
                 report.note(id, &e.to_string());
                 failed += 1;
@@ -127,6 +119,35 @@ pub(super) fn run(
         )));
     }
     Ok(exit_code(skipped))
+}
+
+fn print_result(c: &Classification, json: bool, min_score: Option<f64>) {
+    let assigned = min_score.is_none_or(|m| c.score >= m);
+    if json {
+        let mut v = serde_json::to_value(c).unwrap_or_default();
+        if !assigned {
+            v["nearest_label"] = v["label"].take();
+            v["class"] = serde_json::Value::Null;
+        }
+        outln!("{v}");
+    } else {
+        // the article's own spelling; a bigram's span may hold a line break or a tab, which
+        // would break the line, so white space runs show as one space
+        let words: Vec<String> = (c.evidence.iter())
+            .map(|e| match &e.text {
+                Some(t) => t.split_whitespace().collect::<Vec<_>>().join(" "),
+                None => e.word.clone(),
+            })
+            .collect();
+        // an id with a tab or line break (JSON Lines) would break the columns
+        outln!(
+            "{}\t{}\t{:.3}\t{}",
+            c.id.replace(['\t', '\n', '\r'], " "),
+            if assigned { c.label.as_str() } else { "-" },
+            c.score,
+            words.join("، ")
+        );
+    }
 }
 
 /// With `--json`, one line per skipped input after the results, `{"id", "line"?, "skipped"}`,

@@ -14,7 +14,7 @@ pub enum ClassificationMetricsError {
     LengthMismatch { truth: usize, pred: usize },
     #[error("label {label} out of range for {n_labels} label names")]
     LabelOutOfRange { label: usize, n_labels: usize },
-    #[error("no samples")]
+    #[error("no labelled documents to evaluate on")]
     Empty,
 }
 

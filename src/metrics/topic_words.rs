@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::model::TopicModel;
+use crate::topics::TopicModel;
 use crate::vectorize::TfidfVectorizer;
 
 /// Top words per topic that [`of_model`] scores (the count `tasnif topics` shows).

@@ -17,6 +17,8 @@ use serde::{Serialize, de::DeserializeOwned};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::corpus::path_name;
+
 pub const MAGIC: &[u8; 8] = b"TASNIFMD";
 /// Bumped whenever the body layout changes. v2: topic models carry their term mixture.
 pub const FORMAT_VERSION: u16 = 2;
@@ -29,20 +31,20 @@ const HEADER_FIXED: usize = 8 + 2 + 1;
 const DECODE_LIMIT: usize = 1 << 30;
 
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ModelError {
-    #[error("{path}: {source}")]
+    #[error("{}: {source}", path_name(path))]
     Io {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{0}: the file is empty (zero bytes): it is not a model; retrain with `tasnif train`")]
+    #[error("{}: the file is empty (zero bytes): it is not a model", path_name(.0))]
     Empty(PathBuf),
-    #[error(
-        "{0}: not a tasnif model file (wrong magic bytes): pass a model written by `tasnif train`"
-    )]
+    #[error("{}: not a tasnif model file (wrong magic bytes)", path_name(.0))]
     WrongMagic(PathBuf),
     #[error(
-        "{path}: written by a newer tasnif ({writer}, model format v{found}); this tasnif {ours} reads up to v{FORMAT_VERSION}: upgrade tasnif"
+        "{}: written by a newer tasnif ({writer}, model format v{found}); this tasnif {ours} reads up to v{FORMAT_VERSION}",
+        path_name(path)
     )]
     FutureVersion {
         path: PathBuf,
@@ -51,35 +53,59 @@ pub enum ModelError {
         ours: &'static str,
     },
     #[error(
-        "{path}: model format v{found} (written by tasnif {writer}) is no longer supported (oldest readable: v{OLDEST_READABLE}): retrain it with `tasnif train`"
+        "{}: model format v{found} (written by tasnif {writer}) is no longer supported (oldest readable: v{OLDEST_READABLE})",
+        path_name(path)
     )]
     OlderVersion {
         path: PathBuf,
         found: u16,
         writer: String,
     },
+    /// The checksum does not match: damaged in transit or on disk, or cut short.
+    #[error("{}: the file is damaged: {damage}", path_name(path))]
+    Damaged { path: PathBuf, damage: Damage },
     #[error(
-        "{path}: the file is truncated ({actual} bytes, its header promises {expected}): copy it again or retrain"
-    )]
-    Truncated {
-        path: PathBuf,
-        expected: u64,
-        actual: u64,
-    },
-    #[error(
-        "{path}: checksum mismatch: the file was damaged (in transit or on disk): copy it again or retrain"
-    )]
-    Corrupt { path: PathBuf },
-    #[error(
-        "{path}: the model body cannot be decoded ({message}): the file is damaged or was not written by tasnif"
+        "{}: the model body cannot be decoded ({message}): the file is damaged or was not written by tasnif",
+        path_name(path)
     )]
     Decode { path: PathBuf, message: String },
-    #[error("{0}: a file already exists there; pass --force to overwrite it")]
+    #[error("{}: a file already exists there", path_name(.0))]
     Exists(PathBuf),
-    #[error("{path}: cannot write there: {why}")]
+    #[error("{}: cannot write there: {why}", path_name(path))]
     NotWritable { path: PathBuf, why: String },
     #[error("cannot encode the model: {0}")]
     Encode(String),
+}
+
+/// What is wrong with a damaged model file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Damage {
+    /// Every size agrees, but the bytes changed.
+    Checksum,
+    /// The file has `actual` bytes where its header promises `promised`.
+    Sizes { actual: u64, promised: u64 },
+    /// Too few bytes for a model's header.
+    TooShort { actual: u64 },
+}
+
+impl std::fmt::Display for Damage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Damage::Checksum => write!(
+                f,
+                "its checksum does not match (its bytes changed in transit or on disk)"
+            ),
+            Damage::Sizes { actual, promised } => write!(
+                f,
+                "its checksum does not match, and it has {actual} bytes where its header \
+                 promises {promised} (cut short, or its header damaged)"
+            ),
+            Damage::TooShort { actual } => write!(
+                f,
+                "it has {actual} bytes, too few for a model's header (cut short)"
+            ),
+        }
+    }
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ModelError + '_ {
@@ -106,7 +132,9 @@ pub fn encode<T: Serialize>(body: &T) -> Result<Vec<u8>, ModelError> {
     Ok(out)
 }
 
-/// Checks and decodes container bytes; `path` only names the file in errors.
+/// Checks and decodes container bytes; `path` only names the file in errors. The checksum is
+/// verified before any header field is believed, so a damaged byte anywhere (the version, a
+/// length) is reported as damage.
 pub fn decode<T: DeserializeOwned>(bytes: &[u8], path: &Path) -> Result<T, ModelError> {
     let p = || path.to_path_buf();
     if bytes.is_empty() {
@@ -115,19 +143,43 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8], path: &Path) -> Result<T, Model
     if bytes.len() < MAGIC.len() || &bytes[..8] != MAGIC {
         return Err(ModelError::WrongMagic(p()));
     }
-    let truncated = |expected: u64| ModelError::Truncated {
-        path: p(),
-        expected,
-        actual: bytes.len() as u64,
+    let actual = bytes.len() as u64;
+    // the size the header promises, if the header is all there
+    let promised = || -> Option<u64> {
+        let vlen = *bytes.get(10)? as usize;
+        let len_at = HEADER_FIXED + vlen;
+        let body_len = u64::from_le_bytes(bytes.get(len_at..len_at + 8)?.try_into().ok()?);
+        Some(
+            (len_at as u64 + 8)
+                .saturating_add(body_len)
+                .saturating_add(4),
+        )
     };
-    if bytes.len() < HEADER_FIXED {
-        return Err(truncated(HEADER_FIXED as u64 + 12));
+    let damaged = || ModelError::Damaged {
+        path: p(),
+        damage: match promised() {
+            None => Damage::TooShort { actual },
+            Some(promised) if promised != actual => Damage::Sizes { actual, promised },
+            Some(_) => Damage::Checksum,
+        },
+    };
+    if bytes.len() < HEADER_FIXED + 8 + 4 {
+        return Err(damaged());
+    }
+    let crc_at = bytes.len() - 4;
+    let stored = u32::from_le_bytes(bytes[crc_at..].try_into().expect("4 bytes"));
+    if crc32fast::hash(&bytes[..crc_at]) != stored {
+        return Err(damaged());
     }
     let version = u16::from_le_bytes([bytes[8], bytes[9]]);
     let vlen = bytes[10] as usize;
     let len_at = HEADER_FIXED + vlen;
-    if bytes.len() < len_at + 8 {
-        return Err(truncated((len_at + 12) as u64));
+    if promised() != Some(actual) {
+        // a consistent checksum over an inconsistent header: not written by tasnif
+        return Err(ModelError::Decode {
+            path: p(),
+            message: "the header's lengths do not match the file".into(),
+        });
     }
     let writer = String::from_utf8_lossy(&bytes[HEADER_FIXED..len_at]).into_owned();
     if version > FORMAT_VERSION {
@@ -145,20 +197,7 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8], path: &Path) -> Result<T, Model
             writer,
         });
     }
-    let body_len = u64::from_le_bytes(bytes[len_at..len_at + 8].try_into().expect("8 bytes"));
     let body_at = len_at + 8;
-    let expected = (body_at as u64).saturating_add(body_len).saturating_add(4);
-    if (bytes.len() as u64) < expected {
-        return Err(truncated(expected));
-    }
-    if (bytes.len() as u64) > expected {
-        return Err(ModelError::Corrupt { path: p() });
-    }
-    let crc_at = bytes.len() - 4;
-    let stored = u32::from_le_bytes(bytes[crc_at..].try_into().expect("4 bytes"));
-    if crc32fast::hash(&bytes[..crc_at]) != stored {
-        return Err(ModelError::Corrupt { path: p() });
-    }
     let (body, used) = bincode::serde::decode_from_slice(
         &bytes[body_at..crc_at],
         bincode::config::standard().with_limit::<DECODE_LIMIT>(),
@@ -208,10 +247,71 @@ pub fn check_writable(path: &Path, force: bool) -> Result<PathBuf, ModelError> {
     if !dir.is_dir() {
         return Err(ModelError::NotWritable {
             path: path.to_path_buf(),
-            why: format!("the folder {} does not exist", dir.display()),
+            why: format!("the folder {} does not exist", path_name(&dir)),
         });
     }
+    // A file can be made there (a read-only folder is found now, not after a long run).
+    let probe = temp_path(&target);
+    match std::fs::File::create(&probe) {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+        }
+        Err(e) => {
+            return Err(ModelError::NotWritable {
+                path: path.to_path_buf(),
+                why: format!(
+                    "no file can be created in the folder {}: {e}",
+                    path_name(&dir)
+                ),
+            });
+        }
+    }
     Ok(target)
+}
+
+/// The temporary file a model for `target` is written to before it is renamed into place:
+/// `.NAME.PID.tasnif-tmp` beside it.
+fn temp_path(target: &Path) -> PathBuf {
+    parent_dir(target).join(format!(
+        ".{}.{}{TEMP_SUFFIX}",
+        file_name(target),
+        std::process::id()
+    ))
+}
+
+const TEMP_SUFFIX: &str = ".tasnif-tmp";
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "model".into())
+}
+
+/// Removes the temporary files that runs killed while writing `target` left beside it: those
+/// named for `target` whose process no longer runs (a kill -9 gives no chance to clean up).
+fn remove_stale_temps(target: &Path) {
+    let prefix = format!(".{}.", file_name(target));
+    let Ok(entries) = std::fs::read_dir(parent_dir(target)) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(pid) = (name.strip_prefix(&prefix))
+            .and_then(|rest| rest.strip_suffix(TEMP_SUFFIX))
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !process_runs(pid) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+/// Whether process `pid` is running (Linux: its /proc entry exists; elsewhere assumed so).
+fn process_runs(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    !proc.is_dir() || proc.join(pid.to_string()).exists()
 }
 
 /// `path`, or where the chain of symbolic links starting at it ends (even if nothing is there).
@@ -244,16 +344,14 @@ pub fn write_atomic<T: Serialize>(path: &Path, body: &T, force: bool) -> Result<
 /// half-written or replace what it should not (the HTML report).
 pub fn write_bytes_atomic(path: &Path, bytes: &[u8], force: bool) -> Result<(), ModelError> {
     let path = &check_writable(path, force)?;
+    remove_stale_temps(path);
     let dir = parent_dir(path);
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "model".into());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let tmp = temp_path(path);
+    // errors while writing the temporary file name the model's path: the user named that one
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp).map_err(io(&tmp))?;
-        f.write_all(bytes).map_err(io(&tmp))?;
-        f.sync_all().map_err(io(&tmp))?;
+        let mut f = std::fs::File::create(&tmp).map_err(io(path))?;
+        f.write_all(bytes).map_err(io(path))?;
+        f.sync_all().map_err(io(path))?;
         drop(f);
         if !force && path.exists() {
             return Err(ModelError::Exists(path.to_path_buf()));
@@ -302,28 +400,73 @@ mod tests {
             err(b"PK\x03\x04 zip file"),
             ModelError::WrongMagic(_)
         ));
-        for cut in [9, 12, 20, bytes.len() - 1] {
+        for cut in [9, 12, 20] {
+            let e = err(&bytes[..cut]);
             assert!(
-                matches!(err(&bytes[..cut]), ModelError::Truncated { .. }),
-                "cut at {cut}: {}",
-                err(&bytes[..cut])
+                matches!(
+                    e,
+                    ModelError::Damaged {
+                        damage: Damage::TooShort { .. },
+                        ..
+                    }
+                ),
+                "cut at {cut}: {e}"
             );
         }
-        for i in (MAGIC.len() + 3..bytes.len()).step_by(3) {
+        let e = err(&bytes[..bytes.len() - 1]);
+        assert!(
+            matches!(
+                e,
+                ModelError::Damaged {
+                    damage: Damage::Sizes { .. },
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        for i in (MAGIC.len()..bytes.len()).step_by(3) {
             let mut b = bytes.clone();
             b[i] ^= 0x10;
             let e = err(&b);
-            assert!(
-                matches!(e, ModelError::Corrupt { .. } | ModelError::Truncated { .. }),
-                "flip at {i}: {e}"
-            );
+            assert!(matches!(e, ModelError::Damaged { .. }), "flip at {i}: {e}");
         }
-        let mut future = bytes.clone();
-        future[8] = 99;
-        assert!(err(&future).to_string().contains("newer tasnif"));
-        let mut old = bytes.clone();
-        old[8] = 0;
-        assert!(err(&old).to_string().contains("retrain"));
+        // a header the checksum vouches for: a newer or a retired format
+        let rewritten = |version: u16| {
+            let mut b = bytes.clone();
+            b[8..10].copy_from_slice(&version.to_le_bytes());
+            let at = b.len() - 4;
+            let crc = crc32fast::hash(&b[..at]);
+            b[at..].copy_from_slice(&crc.to_le_bytes());
+            b
+        };
+        assert!(matches!(
+            err(&rewritten(99)),
+            ModelError::FutureVersion { .. }
+        ));
+        assert!(matches!(
+            err(&rewritten(0)),
+            ModelError::OlderVersion { .. }
+        ));
+    }
+
+    /// Regression (issue 20): a flipped version byte read as "written by a newer tasnif", and a
+    /// flipped length byte as "truncated": both are damage, and say so.
+    #[test]
+    fn a_flipped_version_or_length_byte_reads_as_damage() {
+        let bytes = encode(&body()).unwrap();
+        let err = |b: &[u8]| decode::<Vec<(String, f64)>>(b, path()).unwrap_err();
+        let mut version = bytes.clone();
+        version[8] ^= 0x40;
+        let e = err(&version).to_string();
+        assert!(e.contains("damaged") && !e.contains("newer"), "{e}");
+        let len_at = HEADER_FIXED + bytes[10] as usize;
+        let mut length = bytes.clone();
+        length[len_at] ^= 0x01;
+        let e = err(&length).to_string();
+        assert!(
+            e.contains("damaged") && e.contains("cut short, or its header damaged"),
+            "{e}"
+        );
     }
 
     /// Regression (fuzz/regressions/model_mutate-oom-bincode-3GB-alloc): a body whose length

@@ -4,16 +4,18 @@
 //! columns are the vocabulary in sorted term order. With `ngram_range = (1, 2)` bigrams are the
 //! two terms joined by one space, as in scikit-learn.
 
-use crate::sparse::CsrMatrix;
+use crate::linalg::CsrMatrix;
 use crate::text::Analyzer;
 
 mod count;
+mod surface;
 
 pub use count::FormCounts;
 use count::{NONE, Rows, ranges};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
+pub use surface::surface_words;
 
 /// A document-frequency bound: an absolute count or a proportion of documents (scikit-learn's
 /// int-or-float `min_df` / `max_df`).
@@ -586,7 +588,7 @@ impl TfidfVectorizer {
     }
 
     /// [`transform_one`](Self::transform_one) with the raw count of each column in the
-    /// document (what a topic model's mixture scores, `crate::mixture`).
+    /// document (what a topic model's mixture scores, `crate::topics::mixture`).
     pub fn transform_one_counted<S: AsRef<str>>(
         &self,
         terms: &[S],

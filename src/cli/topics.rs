@@ -1,0 +1,72 @@
+//! `tasnif topics MODEL`: the topics of a model.
+
+use clap::Args;
+use std::path::PathBuf;
+use tasnif::Model;
+use tasnif::model::ModelKind;
+use tasnif::topics::TopicModel;
+
+use super::{EXIT_OK, Failure, Outcome, shown};
+
+#[derive(Args)]
+pub(crate) struct TopicsArgs {
+    /// A topic model file written by `tasnif train`.
+    model: PathBuf,
+    /// The topics as one JSON object
+    #[arg(long)]
+    json: bool,
+}
+
+pub(crate) fn run(a: &TopicsArgs) -> Outcome {
+    let model = Model::load(&a.model)?;
+    let ModelKind::Topics(t) = model.kind() else {
+        return Err(Failure(format!(
+            "{}: a supervised model has labels, not topics (try `tasnif eval`)",
+            shown(&a.model)
+        )));
+    };
+    if a.json {
+        // the training parameters as an object, not the JSON string the model file keeps
+        let mut facts = serde_json::to_value(model.facts()).unwrap_or_default();
+        if let Ok(params) = serde_json::from_str::<serde_json::Value>(&model.facts().params_json) {
+            facts["params"] = params;
+            if let Some(f) = facts.as_object_mut() {
+                f.remove("params_json");
+            }
+        }
+        outln!(
+            "{}",
+            serde_json::json!({"model": a.model, "facts": facts, "topics": topic_rows(t)})
+        );
+    } else {
+        print_topics(t);
+    }
+    Ok(EXIT_OK)
+}
+
+pub(crate) fn topic_rows(t: &TopicModel) -> Vec<serde_json::Value> {
+    t.topics
+        .iter()
+        .map(|tp| {
+            serde_json::json!({
+                "topic": tp.id, "count": tp.size, "name": tp.name,
+                "top_words": tp.top_terms.iter().map(|w| &w.word).collect::<Vec<_>>(),
+                "examples": tp.examples,
+            })
+        })
+        .collect()
+}
+
+pub(crate) fn print_topics(t: &TopicModel) {
+    outln!("Topic | Count | Name | Top words");
+    for tp in &t.topics {
+        let words: Vec<&str> = tp.top_terms.iter().map(|w| w.word.as_str()).collect();
+        outln!(
+            "{} | {} | {} | {}",
+            tp.id,
+            tp.size,
+            tp.name,
+            words.join("، ")
+        );
+    }
+}

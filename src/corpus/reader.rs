@@ -1,0 +1,199 @@
+//! Reading one or several corpora as one: field names, a sources filter, and the rules that
+//! keep a corpus from being counted twice or filtered to nothing by a typo.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::Path;
+
+use super::{Corpus, CorpusError, InputKind, JsonlFields, Note, path_name, read_input};
+use crate::progress::{Progress, Silent, Stage, stage};
+
+/// Reads corpora with the same field names and sources filter.
+///
+/// ```no_run
+/// # fn main() -> tasnif::Result<()> {
+/// let corpus = tasnif::CorpusReader::new()
+///     .sources(["skynews", "alarabia"])
+///     .read_all(&["ant.jsonl", "my-outlet/"])?;
+/// println!("{} documents from {}", corpus.docs.len(), corpus.name());
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct CorpusReader {
+    fields: JsonlFields,
+    sources: Vec<String>,
+}
+
+impl CorpusReader {
+    pub fn new() -> Self {
+        CorpusReader::default()
+    }
+
+    /// The JSON Lines field holding the article text (default `text`).
+    pub fn text_field(mut self, name: impl Into<String>) -> Self {
+        self.fields.text = name.into();
+        self
+    }
+
+    /// The JSON Lines field holding the label (default `label`).
+    pub fn label_field(mut self, name: impl Into<String>) -> Self {
+        self.fields.label = Some(name.into());
+        self
+    }
+
+    /// Keeps only documents whose `source` is one of these (JSON Lines; an input whose
+    /// documents carry no source is kept whole, with a [`Note::SourcesDoNotApply`]).
+    pub fn sources<S: Into<String>>(mut self, sources: impl IntoIterator<Item = S>) -> Self {
+        self.sources = sources.into_iter().map(Into::into).collect();
+        self
+    }
+
+    pub fn fields(&self) -> &JsonlFields {
+        &self.fields
+    }
+
+    /// Reads one corpus: [`read_all`](Self::read_all) with one path.
+    pub fn read(&self, path: impl AsRef<Path>) -> crate::Result<Corpus> {
+        self.read_all(&[path])
+    }
+
+    /// Reads one or more corpora into one. Refused: a corpus given twice (its articles would
+    /// count twice), an input with no readable document, and a requested source that no
+    /// document has (almost always a typo, `cnn` for `CNN`). With several inputs, a document
+    /// without a `source` gets its input's path as one, so each such input counts as one outlet
+    /// when pooling labels.
+    pub fn read_all<P: AsRef<Path>>(&self, paths: &[P]) -> crate::Result<Corpus> {
+        self.read_all_with(paths, &Silent)
+    }
+
+    /// [`read_all`](Self::read_all) as the [`Stage::Reading`] stage of `progress` (one item
+    /// per input).
+    pub fn read_all_with<P: AsRef<Path>>(
+        &self,
+        paths: &[P],
+        progress: &dyn Progress,
+    ) -> crate::Result<Corpus> {
+        stage(progress, Stage::Reading, paths.len() as u64, || {
+            self.read_all_inner(paths, progress)
+        })
+    }
+
+    fn read_all_inner<P: AsRef<Path>>(
+        &self,
+        paths: &[P],
+        progress: &dyn Progress,
+    ) -> crate::Result<Corpus> {
+        let mut distinct = HashSet::new();
+        for path in paths.iter().map(AsRef::as_ref) {
+            if !distinct.insert(path.canonicalize().unwrap_or_else(|_| path.to_path_buf())) {
+                return Err(CorpusError::GivenTwice(path.to_path_buf()).into());
+            }
+        }
+        let read: Vec<Corpus> = (paths.iter())
+            .map(|p| {
+                let c = read_input(p.as_ref(), &self.fields);
+                progress.advance(1);
+                c
+            })
+            .collect::<Result<_, _>>()?;
+        if !self.sources.is_empty() {
+            let present: BTreeSet<&str> = (read.iter())
+                .flat_map(|c| c.docs.iter().filter_map(|d| d.source.as_deref()))
+                .collect();
+            let missing: Vec<String> = (self.sources.iter())
+                .filter(|s| !present.contains(s.as_str()))
+                .cloned()
+                .collect();
+            if !missing.is_empty() {
+                let names: Vec<String> = paths.iter().map(|p| path_name(p.as_ref())).collect();
+                return Err(CorpusError::UnknownSources {
+                    corpora: names.join(" + "),
+                    missing,
+                    present: present.into_iter().map(String::from).collect(),
+                }
+                .into());
+            }
+        }
+        let mut all = Corpus {
+            sources: self.sources.clone(),
+            ..Corpus::default()
+        };
+        let several = paths.len() > 1;
+        for (path, mut c) in paths.iter().map(AsRef::as_ref).zip(read) {
+            // before the filter: a kept source has a document, so only an unreadable input is
+            // empty here
+            if c.docs.is_empty() {
+                return Err(CorpusError::NoDocuments {
+                    path: path.to_path_buf(),
+                    skipped: c.skipped,
+                }
+                .into());
+            }
+            if !self.sources.is_empty() {
+                if c.docs.iter().any(|d| d.source.is_some()) {
+                    c.docs
+                        .retain(|d| (d.source.as_ref()).is_some_and(|s| self.sources.contains(s)));
+                } else {
+                    c.notes.push(Note::SourcesDoNotApply {
+                        input: path.to_path_buf(),
+                        kept: c.docs.len(),
+                    });
+                }
+            }
+            if let Some(ids) = duplicate_ids(&c) {
+                c.notes.push(Note::DuplicateIds {
+                    input: path.to_path_buf(),
+                    ids,
+                });
+            }
+            if several {
+                let own = path_name(path);
+                for d in &mut c.docs {
+                    d.source.get_or_insert_with(|| own.clone());
+                }
+            }
+            all.docs.append(&mut c.docs);
+            all.skipped.append(&mut c.skipped);
+            all.notes.append(&mut c.notes);
+            all.inputs.append(&mut c.inputs);
+        }
+        Ok(all)
+    }
+
+    /// Reads one input as [`read_input`] does, with this reader's fields, and notes repeated
+    /// ids: for `classify`, where an input with nothing readable is a skipped input rather than
+    /// an error.
+    pub fn read_input(&self, path: &Path) -> Result<Corpus, CorpusError> {
+        let mut c = read_input(path, &self.fields)?;
+        if let Some(ids) = duplicate_ids(&c) {
+            c.notes.push(Note::DuplicateIds {
+                input: path.to_path_buf(),
+                ids,
+            });
+        }
+        Ok(c)
+    }
+}
+
+/// Ids used by more than one document, sorted, with their counts.
+fn duplicate_ids(c: &Corpus) -> Option<Vec<(String, usize)>> {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for d in &c.docs {
+        *seen.entry(d.id.as_str()).or_default() += 1;
+    }
+    let mut repeated: Vec<(String, usize)> = (seen.into_iter())
+        .filter(|&(_, n)| n > 1)
+        .map(|(id, n)| (id.to_string(), n))
+        .collect();
+    repeated.sort_unstable();
+    (!repeated.is_empty()).then_some(repeated)
+}
+
+impl Corpus {
+    /// Whether one of the inputs is a single text file (one article: nothing to learn topics
+    /// or labels from).
+    pub fn text_file_input(&self) -> Option<&Path> {
+        (self.inputs.iter())
+            .find(|i| i.kind == InputKind::TextFile)
+            .map(|i| i.path.as_path())
+    }
+}

@@ -1,0 +1,105 @@
+//! How, when and on what a model was trained.
+
+use serde::{Deserialize, Serialize};
+
+use std::path::Path;
+
+use crate::corpus::Corpus;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrainingFacts {
+    pub corpus: String,
+    pub n_docs: usize,
+    pub n_skipped: usize,
+    /// UTC date (YYYY-MM-DD); honours `SOURCE_DATE_EPOCH` for reproducible builds.
+    pub trained_on: String,
+    pub seed: u64,
+    pub tasnif_version: String,
+    /// The training parameters, as JSON (so new parameters never change the body layout).
+    pub params_json: String,
+}
+
+impl TrainingFacts {
+    /// The facts of a model trained now on `n_docs` documents of `corpus`.
+    pub(crate) fn of(corpus: &Corpus, n_docs: usize, seed: u64, params_json: String) -> Self {
+        TrainingFacts {
+            corpus: corpus.name(),
+            n_docs,
+            n_skipped: corpus.skipped.len(),
+            trained_on: training_date(),
+            seed,
+            tasnif_version: env!("CARGO_PKG_VERSION").to_string(),
+            params_json,
+        }
+    }
+
+    /// How many documents of `corpus`, read from `path`, come from this model's training
+    /// corpus: the same input (by path), and, when training kept some outlets, of those
+    /// outlets. Scores on them say how well a model fits, not how it does on new articles.
+    pub fn trained_on_documents_of(&self, path: &Path, corpus: &Corpus) -> usize {
+        let (trained_on, outlets) = match self.corpus.split_once(SOURCES_MARK) {
+            Some((p, s)) => (p, Some(s.split(',').collect::<Vec<_>>())),
+            None => (self.corpus.as_str(), None),
+        };
+        let same = |trained: &str| match (Path::new(trained).canonicalize(), path.canonicalize()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => Path::new(trained) == path,
+        };
+        // the whole name first: one path may itself contain the mark
+        if !std::iter::once(trained_on)
+            .chain(trained_on.split(CORPORA_MARK))
+            .any(same)
+        {
+            return 0;
+        }
+        match &outlets {
+            // a corpus without sources was kept whole, whatever the filter
+            Some(o) if corpus.docs.iter().any(|d| d.source.is_some()) => (corpus.docs.iter())
+                .filter(|d| d.source.as_deref().is_some_and(|s| o.contains(&s)))
+                .count(),
+            _ => corpus.docs.len(),
+        }
+    }
+}
+
+/// How [`Corpus::name`] joins several inputs, and marks the sources filter.
+const CORPORA_MARK: &str = " + ";
+const SOURCES_MARK: &str = " --sources ";
+
+/// Today's UTC date, or the date of `SOURCE_DATE_EPOCH` when set (reproducible builds), as YYYY-MM-DD.
+pub fn training_date() -> String {
+    let secs = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs() as i64)
+                .unwrap_or(0)
+        });
+    civil_date(secs.div_euclid(86_400))
+}
+
+/// Days since 1970-01-01 → YYYY-MM-DD (Howard Hinnant's civil_from_days).
+fn civil_date(days: i64) -> String {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn civil_dates() {
+        assert_eq!(super::civil_date(0), "1970-01-01");
+        assert_eq!(super::civil_date(20_416), "2025-11-24");
+        assert_eq!(super::civil_date(11_016), "2000-02-29");
+    }
+}

@@ -1,0 +1,515 @@
+//! Topic discovery: TF-IDF → LSA (truncated SVD) → k-means on the L2-normalised rows → EM on a
+//! mixture of multinomials over the term counts, which settles the articles on the borders →
+//! named topics.
+//!
+//! ```no_run
+//! # fn main() -> tasnif::Result<()> {
+//! let corpus = tasnif::Corpus::read("data")?;
+//! let fit = tasnif::TopicParams::new().k(4).seed(42).check()?.fit(&corpus)?;
+//! for t in fit.model.topics().unwrap_or_default() {
+//!     println!("{} ({} articles)", t.name, t.size);
+//! }
+//! # Ok(()) }
+//! ```
+
+pub mod choose_k;
+mod describe;
+pub mod kmeans;
+pub mod mixture;
+mod model;
+
+use ndarray::Array2;
+use serde::{Deserialize, Serialize};
+
+use crate::corpus::Corpus;
+use crate::linalg::{CsrMatrix, Svd, SvdParams, normalize_rows};
+use crate::model::{Model, ModelKind, TrainingFacts};
+use crate::progress::{Progress, Silent, Stage, stage};
+use crate::text::{Analyzer, AnalyzerConfig};
+use crate::vectorize::{DocFreq, TfidfParams, TfidfVectorizer, VectorizeError, surface_words};
+
+pub use describe::TopWords;
+use describe::{Lsa, Partition, describe};
+pub use kmeans::{KMeansAlgorithm, KMeansParams};
+pub use mixture::{MixtureParams, TopicMixture};
+pub use model::{TopTerm, Topic, TopicModel};
+
+/// Why topics could not be trained on a corpus.
+#[derive(Debug, thiserror::Error, PartialEq)]
+#[non_exhaustive]
+pub enum TopicsError {
+    #[error("the corpus has no readable documents")]
+    NoDocuments,
+    #[error(
+        "k = {k} but the corpus has only {n} documents: k must be smaller than the number of documents"
+    )]
+    KTooLarge { k: usize, n: usize },
+    #[error("k must be at least 2 (got {0})")]
+    KTooSmall(usize),
+    #[error("the range of k goes down ({0}..{1})")]
+    KRangeDown(usize, usize),
+    #[error("all documents are identical after analysis: there is nothing to cluster")]
+    IdenticalDocuments,
+    #[error(
+        "none of the {0} documents has a usable word left after analysis (only stopwords, numbers or non-Arabic text): there is nothing to learn from"
+    )]
+    EmptyVocabulary(usize),
+    #[error(
+        "{0}: a text file is one article, and training needs many: give a folder (one .txt file per article, in one sub-folder per label) or a JSON Lines file (.jsonl, one article per line)"
+    )]
+    OneArticle(String),
+}
+
+/// How many topics: one k, or the best silhouette over a range.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum KChoice {
+    Fixed(usize),
+    Range(usize, usize),
+}
+
+/// Parameters of topic training. Build with [`TopicParams::new`] and the setters, then
+/// [`check`](TopicParams::check) and [`fit`](ValidTopicParams::fit).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TopicParams {
+    pub(crate) analyzer: AnalyzerConfig,
+    pub(crate) tfidf: TfidfParams,
+    pub(crate) svd: SvdParams,
+    /// `n_runs` is a floor: small corpora get more restarts ([`kmeans_runs`]).
+    pub(crate) kmeans: KMeansParams,
+    pub(crate) k: KChoice,
+    pub(crate) n_top_terms: usize,
+    pub(crate) top_words: TopWords,
+    /// EM on a mixture of multinomials over the term counts, started from the k-means
+    /// partition ([`mixture`]); `None` keeps the k-means partition.
+    #[serde(default)]
+    pub(crate) mixture: Option<MixtureParams>,
+    /// Exactly this many LSA dimensions instead of [`lsa_dimensions`]'s rule (experiments).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) lsa_dims: Option<usize>,
+    /// At most this many k-means restarts however small the corpus ([`kmeans_runs`]).
+    #[serde(
+        default = "default_max_runs",
+        skip_serializing_if = "is_default_max_runs"
+    )]
+    pub(crate) max_runs: usize,
+}
+
+fn default_max_runs() -> usize {
+    KMEANS_MAX_RUNS
+}
+
+fn is_default_max_runs(n: &usize) -> bool {
+    *n == KMEANS_MAX_RUNS
+}
+
+impl Default for TopicParams {
+    fn default() -> Self {
+        TopicParams::new()
+    }
+}
+
+impl TopicParams {
+    /// The defaults of `tasnif train`: k = 4, seed 42.
+    pub fn new() -> Self {
+        let seed = kmeans::DEFAULT_SEED;
+        TopicParams {
+            analyzer: AnalyzerConfig::default(),
+            tfidf: TfidfParams {
+                min_df: DocFreq::Count(2),
+                // 0.5 dropped a topic's own key words on small corpora (migration words are in
+                // 55% of data/: mean NMI over 5 seeds 0.63 → 0.68 with 0.9/1.0, lab topic_grid).
+                max_df: DocFreq::Proportion(0.9),
+                sublinear_tf: true,
+                ..TfidfParams::default()
+            },
+            svd: SvdParams {
+                seed,
+                // 3 power iterations, not 5: NMI after the mixture refinement moved by at most
+                // 0.002 over seeds 42, 1, 2 on the ANT balanced, random-balanced and full corpora
+                // (lab `cluster_eval --svd-iter`), and the SVD of full ANT took 10–25% less time.
+                // (`data/`-sized corpora get an exact SVD either way.)
+                n_iter: 3,
+                ..SvdParams::default()
+            },
+            kmeans: KMeansParams {
+                seed,
+                ..KMeansParams::new(4)
+            },
+            k: KChoice::Fixed(4),
+            n_top_terms: 10,
+            top_words: TopWords::default(),
+            mixture: Some(MixtureParams::default()),
+            lsa_dims: None,
+            max_runs: KMEANS_MAX_RUNS,
+        }
+    }
+
+    /// Discover `k` topics.
+    pub fn k(self, k: usize) -> Self {
+        self.k_choice(KChoice::Fixed(k))
+    }
+
+    /// Fit every k in `lo..=hi` and keep the best cosine silhouette.
+    pub fn k_range(self, lo: usize, hi: usize) -> Self {
+        self.k_choice(KChoice::Range(lo, hi))
+    }
+
+    pub fn k_choice(mut self, k: KChoice) -> Self {
+        self.kmeans.k = match k {
+            KChoice::Fixed(k) | KChoice::Range(k, _) => k,
+        };
+        self.k = k;
+        self
+    }
+
+    /// The seed of every random choice (the SVD's test matrix, k-means++): the same seed gives
+    /// the same model, whatever the thread count.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.svd.seed = seed;
+        self.kmeans.seed = seed;
+        self
+    }
+
+    /// Which k-means implementation clusters the LSA rows.
+    pub fn kmeans_algorithm(mut self, algorithm: KMeansAlgorithm) -> Self {
+        self.kmeans.algorithm = algorithm;
+        self
+    }
+
+    /// Top words kept per topic (10).
+    pub fn n_top_terms(mut self, n: usize) -> Self {
+        self.n_top_terms = n;
+        self
+    }
+
+    pub fn seed_value(&self) -> u64 {
+        self.kmeans.seed
+    }
+
+    pub fn k_value(&self) -> &KChoice {
+        &self.k
+    }
+
+    /// Every knob, for experiments (the `lab` feature): the TF-IDF, SVD, k-means and mixture
+    /// parameters, the top-word scoring, an exact LSA dimension and the most k-means restarts.
+    #[cfg(feature = "lab")]
+    pub fn lab(&mut self) -> LabKnobs<'_> {
+        LabKnobs {
+            tfidf: &mut self.tfidf,
+            svd: &mut self.svd,
+            kmeans: &mut self.kmeans,
+            mixture: &mut self.mixture,
+            top_words: &mut self.top_words,
+            lsa_dims: &mut self.lsa_dims,
+            max_runs: &mut self.max_runs,
+        }
+    }
+
+    /// Validates every parameter.
+    pub fn check(self) -> crate::Result<ValidTopicParams> {
+        let (lo, hi) = match self.k {
+            KChoice::Fixed(k) => (k, k),
+            KChoice::Range(a, b) => (a, b),
+        };
+        if lo > hi {
+            return Err(TopicsError::KRangeDown(lo, hi).into());
+        }
+        if lo < 2 {
+            return Err(TopicsError::KTooSmall(lo).into());
+        }
+        self.analyzer.check()?;
+        self.tfidf.clone().check()?;
+        self.svd.clone().check()?;
+        self.kmeans.clone().check()?;
+        if let Some(m) = &self.mixture {
+            m.clone().check()?;
+        }
+        Ok(ValidTopicParams(self))
+    }
+}
+
+/// Mutable access to every parameter of [`TopicParams`], for experiments.
+#[cfg(feature = "lab")]
+pub struct LabKnobs<'a> {
+    pub tfidf: &'a mut TfidfParams,
+    pub svd: &'a mut SvdParams,
+    pub kmeans: &'a mut KMeansParams,
+    pub mixture: &'a mut Option<MixtureParams>,
+    pub top_words: &'a mut TopWords,
+    pub lsa_dims: &'a mut Option<usize>,
+    pub max_runs: &'a mut usize,
+}
+
+/// [`TopicParams`] that passed [`TopicParams::check`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValidTopicParams(TopicParams);
+
+/// A trained topic model and where it put each training document.
+pub struct TopicFit {
+    pub model: Model,
+    /// The topic of every document of the corpus, in corpus order.
+    pub assignments: Vec<usize>,
+    /// How training went.
+    pub diagnostics: Diagnostics,
+}
+
+/// How topic training went, stage by stage.
+#[derive(Clone, Debug)]
+pub struct Diagnostics {
+    /// Stored values of the TF-IDF matrix.
+    pub nnz: usize,
+    /// LSA dimensions kept.
+    pub lsa_dims: usize,
+    /// The k-means partition, before the mixture refinement moved articles.
+    pub kmeans_assignments: Vec<usize>,
+    /// The kept k-means run's inertia, and every run's.
+    pub kmeans_inertia: f64,
+    pub kmeans_runs: Vec<kmeans::RunInfo>,
+    /// Articles that changed topic in each EM iteration (`None`: no refinement, or EM would
+    /// have emptied a topic and the k-means partition was kept).
+    pub refine_moved: Option<Vec<usize>>,
+    /// The documents' LSA rows, L2-normalised (experiments only).
+    #[cfg(feature = "lab")]
+    pub lsa_rows: Array2<f64>,
+}
+
+/// Rows × restarts of k-means that [`kmeans_runs`] allows beyond `KMeansParams::n_runs`.
+pub const KMEANS_RESTART_BUDGET: usize = 120_000;
+/// At most this many k-means restarts, however small the corpus.
+pub const KMEANS_MAX_RUNS: usize = 100;
+
+/// k-means restarts used on `n_docs` documents: `n_runs` at least, more on small corpora, up to
+/// [`KMEANS_MAX_RUNS`] while `runs × n_docs` stays within [`KMEANS_RESTART_BUDGET`].
+///
+/// Why: on small corpora the k-means objective has many local minima of almost equal inertia
+/// that split the documents very differently, so which one 10 runs land in depends on the seed.
+/// Restarts are what cures that, and they cost little there. Measured with
+/// lab `cluster_eval --n-runs R`, seeds 42 and 1–9 (mean / min NMI):
+/// `data/` (111 docs, k = 4) 10 runs 0.716 / 0.555, 100 runs 0.774 / 0.739; ANT balanced sample
+/// (5,981, k = 6) 10 runs 0.680 / 0.637, 20 runs 0.687 / 0.685. On full ANT (28,933) the
+/// budget allows fewer than 10, so `n_runs` (10) applies and the time is unchanged.
+pub fn kmeans_runs(n_docs: usize, n_runs: usize) -> usize {
+    runs_within(n_docs, n_runs, KMEANS_MAX_RUNS)
+}
+
+/// [`kmeans_runs`] with another most restarts than [`KMEANS_MAX_RUNS`].
+fn runs_within(n_docs: usize, n_runs: usize, max_runs: usize) -> usize {
+    n_runs.max((KMEANS_RESTART_BUDGET / n_docs.max(1)).min(max_runs))
+}
+
+/// LSA dimensions kept for `n` documents and a vocabulary of `v` terms, at most `wanted`.
+///
+/// On small corpora LSA only denoises when it keeps far fewer dimensions than documents:
+/// data/ (111 docs) mean NMI over 5 seeds is 0.68 at 100 dims, 0.76 at 20 (lab topic_grid); on
+/// ANT samples 50–200 dims score alike (0.69). So at most one dimension per 5 documents (and at
+/// least 10).
+pub fn lsa_dimensions(n: usize, v: usize, wanted: usize) -> usize {
+    let max_comp = (n / 5).max(10).min(n.min(v).saturating_sub(1)).max(1);
+    wanted.min(max_comp)
+}
+
+/// The corpus as the model sees it: the fitted vectoriser, the TF-IDF rows, the raw count
+/// behind every stored value, and the word shown for every term.
+pub(crate) struct Vectorized {
+    pub vectorizer: TfidfVectorizer,
+    pub x: CsrMatrix,
+    pub counts: Vec<u32>,
+    pub surface: Vec<String>,
+}
+
+impl ValidTopicParams {
+    pub fn params(&self) -> &TopicParams {
+        &self.0
+    }
+
+    /// Trains a topic model on `corpus`.
+    pub fn fit(&self, corpus: &Corpus) -> crate::Result<TopicFit> {
+        self.fit_with(corpus, &Silent)
+    }
+
+    /// [`fit`](Self::fit), reporting each stage to `progress`.
+    pub fn fit_with(&self, corpus: &Corpus, progress: &dyn Progress) -> crate::Result<TopicFit> {
+        let params = &self.0;
+        if let Some(file) = corpus.text_file_input() {
+            return Err(TopicsError::OneArticle(crate::corpus::path_name(file)).into());
+        }
+        let n = corpus.docs.len();
+        if n == 0 {
+            return Err(TopicsError::NoDocuments.into());
+        }
+        let (k_lo, k_hi) = match params.k {
+            KChoice::Fixed(k) => (k, k),
+            KChoice::Range(a, b) => (a, b),
+        };
+        if k_hi >= n {
+            return Err(TopicsError::KTooLarge { k: k_hi, n }.into());
+        }
+        let analyzer = Analyzer::new(params.analyzer.clone())?;
+        let v = stage(progress, Stage::Vectorizing, 0, || {
+            vectorize(&params.tfidf, &analyzer, corpus)
+        })?;
+        let (svd, z) = stage(progress, Stage::Svd, 0, || reduce(params, &v.x))?;
+        if !z.rows().into_iter().any(|r| r != z.row(0)) {
+            return Err(TopicsError::IdenticalDocuments.into());
+        }
+        // Small corpora get more restarts (see `kmeans_runs`).
+        let kmeans_params = KMeansParams {
+            n_runs: runs_within(n, params.kmeans.n_runs, params.max_runs),
+            ..params.kmeans.clone()
+        };
+        let (k, k_scan) = if k_lo == k_hi {
+            (k_lo, Vec::new())
+        } else {
+            stage(progress, Stage::ChoosingK, (k_hi - k_lo + 1) as u64, || {
+                choose_k(&z, k_lo..=k_hi, &kmeans_params, progress)
+            })?
+        };
+        let fit = stage(progress, Stage::KMeans, kmeans_params.n_runs as u64, || {
+            KMeansParams {
+                k,
+                ..kmeans_params.clone()
+            }
+            .check()?
+            .fit_with(z.view(), progress)
+        })?;
+        let refined = stage(progress, Stage::Refining, 0, || match &params.mixture {
+            Some(p) => mixture::refine(p, &v.x, &v.counts, &fit.labels, k),
+            None => Ok(None),
+        })?;
+        let diagnostics = Diagnostics {
+            nnz: v.x.nnz(),
+            lsa_dims: z.ncols(),
+            kmeans_assignments: fit.labels.clone(),
+            kmeans_inertia: fit.inertia,
+            kmeans_runs: fit.runs.clone(),
+            refine_moved: refined.as_ref().map(|r| r.moved.clone()),
+            #[cfg(feature = "lab")]
+            lsa_rows: z.clone(),
+        };
+        let (labels, mixture, mut centroids) = match refined {
+            // The centroids follow the refined topics: they give `classify` its score and the
+            // topics their example titles.
+            Some(r) => {
+                let centroids = kmeans::means_of(z.view(), &r.labels, k);
+                (r.labels, Some(r.mixture), centroids)
+            }
+            None => (fit.labels, None, fit.centroids),
+        };
+        normalize_rows(&mut centroids);
+        let topics = stage(progress, Stage::Describing, 0, || {
+            describe(
+                &v,
+                &Partition { labels: &labels, k },
+                &Lsa {
+                    rows: &z,
+                    centroids: &centroids,
+                },
+                corpus,
+                params.n_top_terms,
+                params.top_words,
+            )
+        });
+        let model = Model {
+            analyzer: params.analyzer.clone(),
+            vectorizer: v.vectorizer,
+            surface: v.surface,
+            kind: ModelKind::Topics(TopicModel {
+                svd,
+                centroids,
+                topics,
+                mixture,
+                k_scan,
+            }),
+            facts: TrainingFacts::of(
+                corpus,
+                n,
+                params.kmeans.seed,
+                serde_json::to_string(params).unwrap_or_default(),
+            ),
+        };
+        Ok(TopicFit {
+            model,
+            assignments: labels,
+            diagnostics,
+        })
+    }
+}
+
+/// TF-IDF of the corpus with the raw counts and surface words topic description needs. Tiny
+/// corpora, where `min_df` = 2 can prune every term, fall back to every term.
+fn vectorize(
+    tfidf: &TfidfParams,
+    analyzer: &Analyzer,
+    corpus: &Corpus,
+) -> crate::Result<Vectorized> {
+    let n = corpus.docs.len();
+    let texts: Vec<&str> = corpus.docs.iter().map(|d| d.text.as_str()).collect();
+    let fit = |p: &TfidfParams| -> crate::Result<_> {
+        Ok(TfidfVectorizer::fit_transform_texts_detailed(
+            &p.clone().check()?,
+            analyzer,
+            &texts,
+            true,
+        ))
+    };
+    let fitted = match fit(tfidf)? {
+        Err(VectorizeError::EmptyVocabulary(_)) if tfidf.min_df != DocFreq::Count(1) => {
+            let relaxed = TfidfParams {
+                min_df: DocFreq::Count(1),
+                max_df: DocFreq::Proportion(1.0),
+                ..tfidf.clone()
+            };
+            fit(&relaxed)?
+        }
+        r => r,
+    }
+    .map_err(|e| match e {
+        VectorizeError::EmptyVocabulary(_) => TopicsError::EmptyVocabulary(n).into(),
+        e => crate::Error::from(e),
+    })?;
+    let vectorizer = fitted.vectorizer;
+    let surface = surface_words(
+        fitted.forms.as_ref().expect("raw-text input"),
+        vectorizer.vocabulary(),
+    );
+    Ok(Vectorized {
+        surface,
+        x: fitted.matrix.expect("matrix requested"),
+        counts: fitted.counts.expect("counts requested"),
+        vectorizer,
+    })
+}
+
+/// The LSA of `x`: the SVD and the documents' L2-normalised rows in its space.
+fn reduce(params: &TopicParams, x: &CsrMatrix) -> crate::Result<(Svd, Array2<f64>)> {
+    let svd_params = SvdParams {
+        n_components: params
+            .lsa_dims
+            .unwrap_or_else(|| lsa_dimensions(x.n_rows(), x.n_cols, params.svd.n_components)),
+        ..params.svd.clone()
+    }
+    .check()?;
+    let (svd, mut z) = Svd::fit_transform(&svd_params, x)?;
+    normalize_rows(&mut z);
+    Ok((svd, z))
+}
+
+/// A k scan: (k, silhouette, inertia) for each k tried.
+pub type KScan = Vec<(usize, f64, f64)>;
+
+/// The k of the best cosine silhouette over `ks`, and the scan.
+fn choose_k(
+    z: &Array2<f64>,
+    ks: std::ops::RangeInclusive<usize>,
+    kmeans_params: &KMeansParams,
+    progress: &dyn Progress,
+) -> crate::Result<(usize, KScan)> {
+    let scores = choose_k::scan_k(z.view(), ks.clone(), kmeans_params, progress)?;
+    let scan: Vec<(usize, f64, f64)> = (scores.iter())
+        .map(|s| (s.k, s.silhouette, s.inertia))
+        .collect();
+    let k = (scores.iter())
+        .max_by(|a, b| a.silhouette.total_cmp(&b.silhouette).then(b.k.cmp(&a.k)))
+        .map_or(*ks.start(), |s| s.k);
+    Ok((k, scan))
+}
