@@ -595,6 +595,10 @@ fn median_score(corpus: &Path) -> f64 {
 /// culture, technology and economy score well below the `data/` articles. (The cosine in the
 /// SVD's space alone did not: there these articles' median was 0.685 against 0.619.)
 #[test]
+#[cfg_attr(
+    not(feature = "external-tests"),
+    ignore = "needs the ANT corpus in ../shared: cargo test --features external-tests"
+)]
 fn off_topic_articles_score_low_with_a_topic_model() {
     let ant = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/corpora/ant-multisource/ant-multisource.jsonl");
@@ -960,4 +964,74 @@ fn train_reads_several_corpora_together() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("given twice"), "{stderr}");
+}
+
+/// Regression (issue 16): `eval` and `report` computed the classification scores separately
+/// and disagreed. A supervised model trained on `data/`, scored on a copy of `data/` holding
+/// only `afghanistan/` and `ukraine/`: `eval` said macro-F1 1.000, `report` 0.400 (it averaged
+/// over every label of the model). Both now show one evaluation's numbers.
+#[test]
+fn eval_and_report_show_the_same_numbers_on_a_corpus_missing_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("s.tasnif");
+    succeeds(
+        tasnif()
+            .args(["train", "data", "--supervised", "--quiet", "--out"])
+            .arg(&model),
+    );
+    let part = dir.path().join("part");
+    for label in ["afghanistan", "ukraine"] {
+        std::fs::create_dir_all(part.join(label)).unwrap();
+        for f in std::fs::read_dir(data().join(label)).unwrap() {
+            let f = f.unwrap().path();
+            std::fs::copy(&f, part.join(label).join(f.file_name().unwrap())).unwrap();
+        }
+    }
+    let o = succeeds(tasnif().arg("eval").arg(&model).arg(&part).arg("--json"));
+    let eval: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let html = dir.path().join("r.html");
+    succeeds(
+        tasnif()
+            .arg("report")
+            .arg(&model)
+            .arg(&part)
+            .arg("--out")
+            .arg(&html),
+    );
+    let html = std::fs::read_to_string(&html).unwrap();
+    let attr = |name: &str| -> f64 {
+        let at = html.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        html[at..at + html[at..].find('"').unwrap()]
+            .parse()
+            .unwrap()
+    };
+    let f1 = eval["macro_avg"]["f1"].as_f64().unwrap();
+    assert_eq!(attr("data-macro-f1"), f1);
+    assert_eq!(attr("data-accuracy"), eval["accuracy"].as_f64().unwrap());
+    assert_eq!(f1, 1.0, "{eval}");
+    // the per-label rows are those of eval: the two labels the copy has
+    assert_eq!(html.matches("class=\"label-row\"").count(), 2);
+
+    // topic models: the agreement scores too
+    let topics = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/topics.tasnif");
+    let o = succeeds(tasnif().arg("eval").arg(&topics).arg(&part).arg("--json"));
+    let eval: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let html_path = dir.path().join("t.html");
+    succeeds(
+        tasnif()
+            .arg("report")
+            .arg(&topics)
+            .arg(&part)
+            .arg("--out")
+            .arg(&html_path),
+    );
+    let html = std::fs::read_to_string(&html_path).unwrap();
+    let attr = |name: &str| -> f64 {
+        let at = html.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        html[at..at + html[at..].find('"').unwrap()]
+            .parse()
+            .unwrap()
+    };
+    assert_eq!(attr("data-nmi"), eval["nmi"].as_f64().unwrap());
+    assert_eq!(attr("data-purity"), eval["purity"].as_f64().unwrap());
 }

@@ -73,9 +73,9 @@ fn stem_matches_golden() {
 /// the conventions differ, e.g. Snowball keeps و before ال and maps ئ to ي).
 #[test]
 fn golden_corpus_arabic_agreement() {
-    let dir =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/stemming/golden-corpus-arabic");
-    let words = std::fs::read_to_string(dir.join("words.txt")).expect("shared golden corpus");
+    // Benzahia's corpus, BSD-2-Clause (its LICENSE beside it)
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/golden-corpus-arabic");
+    let words = std::fs::read_to_string(dir.join("words.txt")).expect("the golden corpus");
     let stems = std::fs::read_to_string(dir.join("stems.txt")).unwrap();
     let (words, stems): (Vec<&str>, Vec<&str>) = (words.lines().collect(), stems.lines().collect());
     assert_eq!(words.len(), 1165, "words.txt should have 1,165 lines");

@@ -96,7 +96,7 @@ fn killed_training_never_leaves_a_damaged_model() {
             // Only the writer's temp file may be left by a kill; it is never the model path.
             let name = p.file_name().unwrap().to_string_lossy().into_owned();
             assert!(
-                name.starts_with(".X.tasnif.") && name.ends_with(".tmp"),
+                name.starts_with(".X.tasnif.") && name.ends_with(".tasnif-tmp"),
                 "unexpected file {name} after a kill at {ms} ms"
             );
         }
@@ -130,4 +130,41 @@ fn killed_training_never_leaves_a_damaged_model() {
     println!(
         "kills: fresh model completed in {fresh_written} runs, existing model replaced by different bytes in {replaced} runs (training is deterministic, so a completed retrain usually writes identical bytes)"
     );
+}
+
+/// Regression (issue 20, litter): a run killed while saving left `.NAME.PID.tmp` files (8–37 MB)
+/// that no later run removed. The next save to the same path removes the temporary files of
+/// runs that no longer exist, and leaves those of a run that still does.
+#[test]
+fn a_save_killed_midway_leaves_no_litter_for_the_next_run() {
+    let case = tempfile::tempdir().unwrap();
+    let x = case.path().join("X.tasnif");
+    // no process has this id (above the kernel's pid_max); this test's process runs
+    let dead = case.path().join(".X.tasnif.4294967290.tasnif-tmp");
+    let alive = case
+        .path()
+        .join(format!(".X.tasnif.{}.tasnif-tmp", std::process::id()));
+    std::fs::write(&dead, vec![0u8; 1 << 20]).unwrap();
+    std::fs::write(&alive, b"in use").unwrap();
+    let out = std::process::Command::new(bin())
+        .args(["train"])
+        .arg(data())
+        .args(["--k", "3", "--quiet", "--out"])
+        .arg(&x)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !dead.exists(),
+        "the killed run's temporary file is still there"
+    );
+    assert!(
+        alive.exists(),
+        "a running process's temporary file was removed"
+    );
+    assert!(topics_ok(&x).is_ok());
 }

@@ -6,6 +6,7 @@ use std::path::Path;
 use tasnif::corpus::{Corpus, JsonlFields, read_folder, read_jsonl};
 use tasnif::metrics::clustering::{encode_labels, nmi};
 use tasnif::model::ModelKind;
+use tasnif::topics::KMeansAlgorithm;
 use tasnif::{Classifier, TopicParams};
 
 fn ant_sample(per_label: usize) -> Corpus {
@@ -37,6 +38,10 @@ fn both_ways(corpus: &Corpus, k: usize) -> (Vec<usize>, Vec<usize>, tasnif::Mode
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "external-tests"),
+    ignore = "needs the ANT corpus in ../shared: cargo test --features external-tests"
+)]
 fn classify_puts_every_training_article_back_in_its_training_topic() {
     // On ANT the refinement moves articles, so this checks that `classify` assigns by the
     // mixture (the k-means centroids would disagree on the moved ones).
@@ -62,6 +67,10 @@ fn classify_puts_every_training_article_back_in_its_training_topic() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "external-tests"),
+    ignore = "needs the ANT corpus in ../shared: cargo test --features external-tests"
+)]
 fn the_refinement_agrees_better_with_the_labels_on_an_ant_sample() {
     // The README's measurement, in small: 500 articles per label (3,000), k = 6 (measured:
     // 0.743 with, 0.735 without).
@@ -89,6 +98,10 @@ fn the_bundled_corpus_still_gets_four_topics_that_classify_reproduces() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "external-tests"),
+    ignore = "needs the ANT corpus in ../shared: cargo test --features external-tests"
+)]
 fn the_refinement_gives_the_same_bits_on_one_thread_or_two() {
     // 3,000 articles: two blocks of the E-step, so the blocks really are summed.
     let corpus = ant_sample(500);
@@ -106,4 +119,40 @@ fn the_refinement_gives_the_same_bits_on_one_thread_or_two() {
     assert_eq!(labels_one, labels_two);
     let bytes = |m: &tasnif::Model| tasnif::model::file::encode(m).unwrap();
     assert!(bytes(&one) == bytes(&two), "model bytes differ");
+}
+
+/// linfa-clustering's k-means, selectable with `train --kmeans linfa`, gives topics of the
+/// same quality as the default on the ANT balanced sample (first 1,000 articles per label):
+/// NMI against the labels within 0.01.
+#[test]
+#[cfg_attr(
+    not(feature = "external-tests"),
+    ignore = "needs the ANT corpus in ../shared: cargo test --features external-tests"
+)]
+fn linfa_kmeans_gives_topics_of_the_same_quality() {
+    let corpus = ant_sample(1000);
+    let labels: Vec<String> = (corpus.docs.iter())
+        .map(|d| d.label.clone().unwrap())
+        .collect();
+    let (truth, _) = encode_labels(&labels);
+    let nmi_with = |algorithm| {
+        let fit = TopicParams::new()
+            .k(6)
+            .kmeans_algorithm(algorithm)
+            .check()
+            .unwrap()
+            .fit(&corpus)
+            .unwrap();
+        nmi(&truth, &fit.assignments)
+    };
+    let (ours, linfa) = (
+        nmi_with(KMeansAlgorithm::Lloyd),
+        nmi_with(KMeansAlgorithm::Linfa),
+    );
+    eprintln!("NMI: own Lloyd {ours:.4}, linfa {linfa:.4}");
+    assert!(
+        (ours - linfa).abs() <= 0.01,
+        "own Lloyd {ours:.4}, linfa {linfa:.4}"
+    );
+    assert!(linfa > 0.65, "linfa {linfa:.4}");
 }

@@ -208,7 +208,7 @@ pub(crate) fn note_training_corpus(model: &Model, path: &Path, corpus: &Corpus) 
              trained on ({}): their scores say how well it fits them, not how it does on new \
              articles",
             corpus.docs.len(),
-            model.facts().corpus
+            model.facts().corpus_name()
         );
     }
 }

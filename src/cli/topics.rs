@@ -26,14 +26,17 @@ pub(crate) fn run(a: &TopicsArgs) -> Outcome {
         )));
     };
     if a.json {
-        // the training parameters as an object, not the JSON string the model file keeps
         let mut facts = serde_json::to_value(model.facts()).unwrap_or_default();
-        if let Ok(params) = serde_json::from_str::<serde_json::Value>(&model.facts().params_json) {
-            facts["params"] = params;
-            if let Some(f) = facts.as_object_mut() {
-                f.remove("params_json");
-            }
+        // the parameters themselves, without the kind they are filed under, and the corpus
+        // in one line as before
+        if let Some(p) = facts["params"]
+            .as_object()
+            .and_then(|p| p.values().next())
+            .cloned()
+        {
+            facts["params"] = p;
         }
+        facts["corpus"] = model.facts().corpus_name().into();
         outln!(
             "{}",
             serde_json::json!({"model": a.model, "facts": facts, "topics": topic_rows(t)})

@@ -1,72 +1,91 @@
 //! How, when and on what a model was trained.
 
 use serde::{Deserialize, Serialize};
-
 use std::path::Path;
 
 use crate::corpus::Corpus;
+use crate::supervised::SupervisedParams;
+use crate::topics::TopicParams;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TrainingFacts {
-    pub corpus: String,
+    /// The corpora trained on, as they were named (paths).
+    pub corpora: Vec<String>,
+    /// The outlets a sources filter kept (empty: every document).
+    pub sources: Vec<String>,
     pub n_docs: usize,
     pub n_skipped: usize,
     /// UTC date (YYYY-MM-DD); honours `SOURCE_DATE_EPOCH` for reproducible builds.
     pub trained_on: String,
     pub seed: u64,
     pub tasnif_version: String,
-    /// The training parameters, as JSON (so new parameters never change the body layout).
-    pub params_json: String,
+    /// Every training parameter, as used (k-means restarts as many as were run).
+    pub params: TrainedParams,
+}
+
+/// The parameters a model was trained with.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TrainedParams {
+    Topics(TopicParams),
+    Supervised(SupervisedParams),
 }
 
 impl TrainingFacts {
     /// The facts of a model trained now on `n_docs` documents of `corpus`.
-    pub(crate) fn of(corpus: &Corpus, n_docs: usize, seed: u64, params_json: String) -> Self {
+    pub(crate) fn of(corpus: &Corpus, n_docs: usize, seed: u64, params: TrainedParams) -> Self {
         TrainingFacts {
-            corpus: corpus.name(),
+            corpora: (corpus.inputs.iter())
+                .map(|i| crate::corpus::path_name(&i.path))
+                .collect(),
+            sources: corpus.sources.clone(),
             n_docs,
             n_skipped: corpus.skipped.len(),
             trained_on: training_date(),
             seed,
             tasnif_version: env!("CARGO_PKG_VERSION").to_string(),
-            params_json,
+            params,
         }
+    }
+
+    /// The training corpus in one line: its paths joined by " + ", then the outlets kept
+    /// (`ant.jsonl --sources skynews,alarabia`).
+    pub fn corpus_name(&self) -> String {
+        let mut name = if self.corpora.is_empty() {
+            "(documents)".to_string()
+        } else {
+            self.corpora.join(" + ")
+        };
+        if !self.sources.is_empty() {
+            name = format!("{name} --sources {}", self.sources.join(","));
+        }
+        name
     }
 
     /// How many documents of `corpus`, read from `path`, come from this model's training
     /// corpus: the same input (by path), and, when training kept some outlets, of those
     /// outlets. Scores on them say how well a model fits, not how it does on new articles.
     pub fn trained_on_documents_of(&self, path: &Path, corpus: &Corpus) -> usize {
-        let (trained_on, outlets) = match self.corpus.split_once(SOURCES_MARK) {
-            Some((p, s)) => (p, Some(s.split(',').collect::<Vec<_>>())),
-            None => (self.corpus.as_str(), None),
-        };
-        let same = |trained: &str| match (Path::new(trained).canonicalize(), path.canonicalize()) {
+        let same = |trained: &String| match (Path::new(trained).canonicalize(), path.canonicalize())
+        {
             (Ok(a), Ok(b)) => a == b,
             _ => Path::new(trained) == path,
         };
-        // the whole name first: one path may itself contain the mark
-        if !std::iter::once(trained_on)
-            .chain(trained_on.split(CORPORA_MARK))
-            .any(same)
-        {
+        if !self.corpora.iter().any(same) {
             return 0;
         }
-        match &outlets {
-            // a corpus without sources was kept whole, whatever the filter
-            Some(o) if corpus.docs.iter().any(|d| d.source.is_some()) => (corpus.docs.iter())
-                .filter(|d| d.source.as_deref().is_some_and(|s| o.contains(&s)))
-                .count(),
-            _ => corpus.docs.len(),
+        if self.sources.is_empty() || !corpus.docs.iter().any(|d| d.source.is_some()) {
+            // no filter, or a corpus without sources, which the filter kept whole
+            return corpus.docs.len();
         }
+        (corpus.docs.iter())
+            .filter(|d| (d.source.as_ref()).is_some_and(|s| self.sources.contains(s)))
+            .count()
     }
 }
 
-/// How [`Corpus::name`] joins several inputs, and marks the sources filter.
-const CORPORA_MARK: &str = " + ";
-const SOURCES_MARK: &str = " --sources ";
-
-/// Today's UTC date, or the date of `SOURCE_DATE_EPOCH` when set (reproducible builds), as YYYY-MM-DD.
+/// Today's UTC date, or the date of `SOURCE_DATE_EPOCH` when set (reproducible builds), as
+/// YYYY-MM-DD.
 pub fn training_date() -> String {
     let secs = std::env::var("SOURCE_DATE_EPOCH")
         .ok()

@@ -20,9 +20,12 @@ use std::path::{Path, PathBuf};
 use crate::corpus::path_name;
 
 pub const MAGIC: &[u8; 8] = b"TASNIFMD";
-/// Bumped whenever the body layout changes. v2: topic models carry their term mixture.
-pub const FORMAT_VERSION: u16 = 2;
-/// Oldest format this version still reads (a v1 topic model has no mixture to classify by).
+/// Bumped whenever the body layout changes. v2: topic models carry their term mixture. v3:
+/// typed training facts (the corpora, the outlets kept, the parameters as used) and topics
+/// their user named.
+pub const FORMAT_VERSION: u16 = 3;
+/// Oldest format this version still reads (a v1 topic model has no mixture to classify by;
+/// v2 is converted on load).
 pub const OLDEST_READABLE: u16 = 2;
 const HEADER_FIXED: usize = 8 + 2 + 1;
 /// Most bytes the decoder may allocate for one body. A length field in a crafted body could
@@ -132,10 +135,23 @@ pub fn encode<T: Serialize>(body: &T) -> Result<Vec<u8>, ModelError> {
     Ok(out)
 }
 
-/// Checks and decodes container bytes; `path` only names the file in errors. The checksum is
-/// verified before any header field is believed, so a damaged byte anywhere (the version, a
-/// length) is reported as damage.
+/// Checks and decodes container bytes of the current format; `path` only names the file in
+/// errors.
 pub fn decode<T: DeserializeOwned>(bytes: &[u8], path: &Path) -> Result<T, ModelError> {
+    let (version, body) = open(bytes, path)?;
+    if version != FORMAT_VERSION {
+        return Err(ModelError::Decode {
+            path: path.to_path_buf(),
+            message: format!("format v{version}, not v{FORMAT_VERSION}"),
+        });
+    }
+    decode_body(body, path)
+}
+
+/// Checks the container around a model body and returns the format version and the body.
+/// The checksum is verified before any header field is believed, so a damaged byte anywhere
+/// (the version, a length) is reported as damage.
+pub fn open<'a>(bytes: &'a [u8], path: &Path) -> Result<(u16, &'a [u8]), ModelError> {
     let p = || path.to_path_buf();
     if bytes.is_empty() {
         return Err(ModelError::Empty(p()));
@@ -198,21 +214,27 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8], path: &Path) -> Result<T, Model
         });
     }
     let body_at = len_at + 8;
-    let (body, used) = bincode::serde::decode_from_slice(
-        &bytes[body_at..crc_at],
+    Ok((version, &bytes[body_at..crc_at]))
+}
+
+/// Decodes a model body (bincode 2, standard configuration, at most [`DECODE_LIMIT`] bytes
+/// allocated), all of it.
+pub fn decode_body<T: DeserializeOwned>(body: &[u8], path: &Path) -> Result<T, ModelError> {
+    let (value, used) = bincode::serde::decode_from_slice(
+        body,
         bincode::config::standard().with_limit::<DECODE_LIMIT>(),
     )
     .map_err(|e| ModelError::Decode {
-        path: p(),
+        path: path.to_path_buf(),
         message: e.to_string(),
     })?;
-    if used != crc_at - body_at {
+    if used != body.len() {
         return Err(ModelError::Decode {
-            path: p(),
+            path: path.to_path_buf(),
             message: "trailing bytes after the body".into(),
         });
     }
-    Ok(body)
+    Ok(value)
 }
 
 /// Reads and checks a model file.

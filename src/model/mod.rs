@@ -7,6 +7,7 @@
 
 mod facts;
 pub mod file;
+mod v2;
 
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -16,7 +17,7 @@ use crate::text::AnalyzerConfig;
 use crate::topics::{Topic, TopicModel};
 use crate::vectorize::TfidfVectorizer;
 
-pub use facts::{TrainingFacts, training_date};
+pub use facts::{TrainedParams, TrainingFacts, training_date};
 pub use file::ModelError;
 
 /// A trained model: what [`crate::Classifier`] needs to place new articles, and the facts of
@@ -45,10 +46,28 @@ impl Model {
         file::write_atomic(path.as_ref(), self, force)
     }
 
-    /// Reads and checks a model file.
+    /// Reads and checks a model file (the current format, or v2, converted).
     pub fn load(path: impl AsRef<Path>) -> Result<Model, ModelError> {
         let path = path.as_ref();
-        let mut m: Model = file::read(path)?;
+        let bytes = std::fs::read(path).map_err(|source| ModelError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Model::from_bytes(&bytes, path)
+    }
+
+    /// [`load`](Self::load) from the bytes of a model file; `path` names it in errors.
+    pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<Model, ModelError> {
+        let (version, body) = file::open(bytes, path)?;
+        let mut m: Model = match version {
+            2 => file::decode_body::<v2::ModelV2>(body, path)?
+                .upgrade()
+                .map_err(|message| ModelError::Decode {
+                    path: path.to_path_buf(),
+                    message,
+                })?,
+            _ => file::decode_body(body, path)?,
+        };
         m.vectorizer.rebuild_index();
         m.check_consistency()
             .map_err(|message| ModelError::Decode {

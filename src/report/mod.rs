@@ -272,7 +272,7 @@ fn facts_section(model: &Model, corpus: Option<&Corpus>, opts: &ReportOptions) -
     let f = &model.facts;
     let mut rows: Vec<(&str, String)> = vec![
         ("نوع النموذج (kind)", model.kind_name().to_string()),
-        ("مدوّنة التدريب (training corpus)", f.corpus.clone()),
+        ("مدوّنة التدريب (training corpus)", f.corpus_name()),
         (
             "مقالات التدريب (documents)",
             format!("{} ({} skipped)", f.n_docs, f.n_skipped),
@@ -307,10 +307,7 @@ fn facts_section(model: &Model, corpus: Option<&Corpus>, opts: &ReportOptions) -
         );
     }
     s += "</table>";
-    let params = serde_json::from_str::<serde_json::Value>(&f.params_json)
-        .ok()
-        .and_then(|v| serde_json::to_string_pretty(&v).ok())
-        .unwrap_or_else(|| f.params_json.clone());
+    let params = serde_json::to_string_pretty(&f.params).unwrap_or_default();
     let _ = write!(
         s,
         "<details><summary>المعاملات <small>(parameters)</small></summary><pre>{}</pre></details></section>",

@@ -43,7 +43,7 @@ mod tests;
 use serde::{Deserialize, Serialize};
 
 use crate::corpus::{Corpus, Skipped, path_name};
-use crate::model::{Model, ModelKind, TrainingFacts};
+use crate::model::{Model, ModelKind, TrainedParams, TrainingFacts};
 use crate::progress::{Progress, Silent, Stage, stage};
 use crate::text::{Analyzer, AnalyzerConfig};
 use crate::vectorize::{DocFreq, TfidfParams, TfidfVectorizer, surface_words};
@@ -247,7 +247,6 @@ impl ValidSupervisedParams {
         for &c in &y {
             support[c] += 1;
         }
-        let params_json = serde_json::to_string(params).unwrap_or_default();
         let model = Model {
             analyzer: params.analyzer.clone(),
             vectorizer,
@@ -257,7 +256,12 @@ impl ValidSupervisedParams {
                 classifier,
                 support,
             }),
-            facts: TrainingFacts::of(corpus, docs.len(), params.svc.seed, params_json),
+            facts: TrainingFacts::of(
+                corpus,
+                docs.len(),
+                params.svc.seed,
+                TrainedParams::Supervised(params.clone()),
+            ),
         };
         Ok(SupervisedFit { model, unlabelled })
     }

@@ -163,6 +163,7 @@ pub(crate) fn describe(
             Topic {
                 id: c,
                 name,
+                given: None,
                 size: size[c],
                 top_terms,
                 term_weights,

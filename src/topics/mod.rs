@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::corpus::Corpus;
 use crate::linalg::{CsrMatrix, Svd, SvdParams, normalize_rows};
-use crate::model::{Model, ModelKind, TrainingFacts};
+use crate::model::{Model, ModelKind, TrainedParams, TrainingFacts};
 use crate::progress::{Progress, Silent, Stage, stage};
 use crate::text::{Analyzer, AnalyzerConfig};
 use crate::vectorize::{DocFreq, TfidfParams, TfidfVectorizer, VectorizeError, surface_words};
@@ -32,7 +32,7 @@ pub use describe::TopWords;
 use describe::{Lsa, Partition, describe};
 pub use kmeans::{KMeansAlgorithm, KMeansParams};
 pub use mixture::{MixtureParams, TopicMixture};
-pub use model::{TopTerm, Topic, TopicModel};
+pub use model::{GivenTopic, TopTerm, Topic, TopicModel};
 
 /// Why topics could not be trained on a corpus.
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -84,22 +84,15 @@ pub struct TopicParams {
     #[serde(default)]
     pub(crate) mixture: Option<MixtureParams>,
     /// Exactly this many LSA dimensions instead of [`lsa_dimensions`]'s rule (experiments).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub(crate) lsa_dims: Option<usize>,
     /// At most this many k-means restarts however small the corpus ([`kmeans_runs`]).
-    #[serde(
-        default = "default_max_runs",
-        skip_serializing_if = "is_default_max_runs"
-    )]
+    #[serde(default = "default_max_runs")]
     pub(crate) max_runs: usize,
 }
 
 fn default_max_runs() -> usize {
     KMEANS_MAX_RUNS
-}
-
-fn is_default_max_runs(n: &usize) -> bool {
-    *n == KMEANS_MAX_RUNS
 }
 
 impl Default for TopicParams {
@@ -357,6 +350,9 @@ impl ValidTopicParams {
             n_runs: runs_within(n, params.kmeans.n_runs, params.max_runs),
             ..params.kmeans.clone()
         };
+        // the model's facts show the parameters as used: the restarts made, the k kept
+        let mut used = params.clone();
+        used.kmeans.n_runs = kmeans_params.n_runs;
         let (k, k_scan) = if k_lo == k_hi {
             (k_lo, Vec::new())
         } else {
@@ -364,6 +360,7 @@ impl ValidTopicParams {
                 choose_k(&z, k_lo..=k_hi, &kmeans_params, progress)
             })?
         };
+        used.kmeans.k = k;
         let fit = stage(progress, Stage::KMeans, kmeans_params.n_runs as u64, || {
             KMeansParams {
                 k,
@@ -420,12 +417,7 @@ impl ValidTopicParams {
                 mixture,
                 k_scan,
             }),
-            facts: TrainingFacts::of(
-                corpus,
-                n,
-                params.kmeans.seed,
-                serde_json::to_string(params).unwrap_or_default(),
-            ),
+            facts: TrainingFacts::of(corpus, n, params.kmeans.seed, TrainedParams::Topics(used)),
         };
         Ok(TopicFit {
             model,

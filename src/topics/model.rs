@@ -26,6 +26,9 @@ pub struct Topic {
     pub id: usize,
     /// Short name from the top words, e.g. "طالبان · أفغانستان · روسيا".
     pub name: String,
+    /// The name and seed words its user gave it, for a topic trained from a list of named
+    /// topics; `None` for a discovered one.
+    pub given: Option<GivenTopic>,
     /// Training documents in the topic.
     pub size: usize,
     /// Most distinctive terms (log-odds z-score against the rest of the corpus), best first.
@@ -34,6 +37,31 @@ pub struct Topic {
     pub term_weights: Vec<(u32, f64)>,
     /// Titles or first lines of the documents closest to the centroid.
     pub examples: Vec<String>,
+}
+
+/// A topic as its user named it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GivenTopic {
+    /// The English name, e.g. "Greenland".
+    pub name: String,
+    /// The Arabic name, e.g. "غرينلاند".
+    pub name_ar: String,
+    /// The seed words as they were written.
+    pub seeds: Vec<String>,
+    /// The seed words as the model's analyser makes them (its vocabulary terms).
+    pub seed_terms: Vec<String>,
+}
+
+impl Topic {
+    /// What people call the topic: its given name ("Greenland · غرينلاند") when it has one,
+    /// otherwise its name from the top words.
+    pub fn label(&self) -> String {
+        match &self.given {
+            Some(g) if g.name_ar.is_empty() => g.name.clone(),
+            Some(g) => format!("{} · {}", g.name, g.name_ar),
+            None => self.name.clone(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
