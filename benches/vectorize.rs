@@ -11,7 +11,7 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use std::hint::black_box;
 use tasnif::corpus::{JsonlFields, read_jsonl};
 use tasnif::text::{Analyzer, AnalyzerConfig};
-use tasnif::vectorize::{TfidfParams, TfidfVectorizer};
+use tasnif::vectorize::TfidfParams;
 
 fn bench(c: &mut Criterion) {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -29,7 +29,8 @@ fn bench(c: &mut Criterion) {
             b.iter_batched(
                 || Analyzer::new(AnalyzerConfig::default()).unwrap(),
                 |a| {
-                    TfidfVectorizer::fit_transform_texts(&params, &a, black_box(docs))
+                    (params)
+                        .fit_transform_texts(&a, black_box(docs))
                         .unwrap()
                         .1
                         .nnz()

@@ -163,10 +163,7 @@ fn parity(name: &str, texts: &[String], py: &Path) -> (usize, usize, f64) {
             ..Default::default()
         };
         if let Some(e) = m.get("error") {
-            let ours = p
-                .clone()
-                .check()
-                .and_then(|p| TfidfVectorizer::fit(&p, &docs));
+            let ours = p.clone().check().and_then(|p| (p).fit(&docs));
             assert!(
                 ours.is_err(),
                 "{name}: sklearn raised {e} but tasnif fitted {p:?}"
@@ -184,7 +181,7 @@ fn parity(name: &str, texts: &[String], py: &Path) -> (usize, usize, f64) {
             smooth_idf,
             ..p
         };
-        let (v, x) = TfidfVectorizer::fit_transform(&p.clone().check().unwrap(), &docs).unwrap();
+        let (v, x) = (p.clone().check().unwrap()).fit_transform(&docs).unwrap();
         let stem = dir
             .path()
             .join(format!("out_{}_{}", m["vocab"], m["weighting"]));
@@ -242,9 +239,8 @@ fn texts_match_token_lists(texts: &[String]) {
         }
         .check()
         .unwrap();
-        let (v, x): (TfidfVectorizer, CsrMatrix) =
-            TfidfVectorizer::fit_transform(&p, &docs).unwrap();
-        let (vt, xt) = TfidfVectorizer::fit_transform_texts(&p, &analyzer, texts).unwrap();
+        let (v, x): (TfidfVectorizer, CsrMatrix) = (p).fit_transform(&docs).unwrap();
+        let (vt, xt) = (p).fit_transform_texts(&analyzer, texts).unwrap();
         assert_eq!(v, vt);
         assert_eq!(x, xt);
         assert_eq!(v.transform(&docs), x);

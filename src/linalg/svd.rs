@@ -30,7 +30,7 @@ pub enum SvdError {
     ColumnMismatch { expected: usize, got: usize },
 }
 
-/// Hyper-parameters of [`Svd::fit`]; validate with [`SvdParams::check`].
+/// Hyper-parameters of [`ValidSvdParams::fit`]; validate with [`SvdParams::check`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SvdParams {
     /// Number of LSA dimensions kept.
@@ -92,23 +92,22 @@ pub struct Svd {
     pub singular_values: Vec<f64>,
 }
 
-impl Svd {
+impl ValidSvdParams {
     /// Fits the SVD on `x` and returns it with the projection `x · componentsᵀ` of the training rows.
-    pub fn fit_transform(
-        params: &ValidSvdParams,
-        x: &CsrMatrix,
-    ) -> Result<(Svd, Array2<f64>), SvdError> {
-        let (svd, xp, comp_p) = Svd::fit_permuted(params, x)?;
+    pub fn fit_transform(&self, x: &CsrMatrix) -> Result<(Svd, Array2<f64>), SvdError> {
+        let (svd, xp, comp_p) = Svd::fit_permuted(self, x)?;
         // Projected in the permuted column order, where it reads memory in order.
         let ct = comp_p.t().as_standard_layout().into_owned();
         Ok((svd, spmm(&xp, ct.view())))
     }
 
     /// Fits the SVD on `x` (rows = documents).
-    pub fn fit(params: &ValidSvdParams, x: &CsrMatrix) -> Result<Svd, SvdError> {
-        Svd::fit_permuted(params, x).map(|r| r.0)
+    pub fn fit(&self, x: &CsrMatrix) -> Result<Svd, SvdError> {
+        Svd::fit_permuted(self, x).map(|r| r.0)
     }
+}
 
+impl Svd {
     /// The fit, done on `x` with its columns ordered by decreasing number of non-zeros (see
     /// [`permute_columns`]); returns the SVD in the original order, the permuted matrix and the
     /// components in permuted order.
@@ -292,7 +291,7 @@ mod tests {
         }
         .check()
         .unwrap();
-        let (svd, proj) = Svd::fit_transform(&params, &x).unwrap();
+        let (svd, proj) = params.fit_transform(&x).unwrap();
         // Randomized: accuracy ~ (s_{l+1}/s_i)^(2·n_iter+1); this spectrum decays slowly
         // (s_0 = 8.6, s_3 = 6.3, s_16 = 3.4: (3.4/6.3)^11 ≈ 1e-3 for the vectors, its square for
         // the values), so the top 4 are close and the flat tail is approximate.
@@ -316,14 +315,14 @@ mod tests {
         }
         .check()
         .unwrap();
-        let svd_full = Svd::fit(&full, &x).unwrap();
+        let svd_full = full.fit(&x).unwrap();
         let by_default = SvdParams {
             n_components: 6,
             ..SvdParams::default()
         }
         .check()
         .unwrap();
-        let svd_small = Svd::fit(&by_default, &x).unwrap();
+        let svd_small = by_default.fit(&x).unwrap();
         for i in 0..6 {
             let rel = (svd_small.singular_values[i] - exact[i]).abs() / exact[i];
             assert!(
@@ -384,7 +383,7 @@ mod tests {
             }
             .check()
             .unwrap();
-            Svd::fit(&p, &x).unwrap()
+            p.fit(&x).unwrap()
         };
         let a = fit(1);
         assert_eq!(a, fit(1));
@@ -421,7 +420,7 @@ mod tests {
                 .num_threads(threads)
                 .build()
                 .unwrap()
-                .install(|| Svd::fit_transform(&p, &x).unwrap())
+                .install(|| p.fit_transform(&x).unwrap())
         };
         assert_eq!(run(1), run(3));
     }
@@ -443,7 +442,7 @@ mod tests {
         }
         .check()
         .unwrap();
-        let svd = Svd::fit(&p, &x).unwrap();
+        let svd = p.fit(&x).unwrap();
         assert!(svd.components.iter().all(|v| v.is_finite()));
         assert!(svd.singular_values[2] < 1e-6 * svd.singular_values[0]);
         assert!((svd.singular_values[0] - (5.0f64 * 10.0).sqrt()).abs() < 1e-9);
@@ -454,7 +453,7 @@ mod tests {
         .check()
         .unwrap();
         assert_eq!(
-            Svd::fit(&bad, &x),
+            bad.fit(&x),
             Err(SvdError::TooManyComponents {
                 n_components: 5,
                 max: 4
@@ -483,7 +482,7 @@ mod tests {
         }
         .check()
         .unwrap();
-        let svd = Svd::fit(&p, &x).unwrap();
+        let svd = p.fit(&x).unwrap();
         let js = serde_json::to_string(&svd).unwrap();
         let back: Svd = serde_json::from_str(&js).unwrap();
         assert_eq!(back, svd);

@@ -217,7 +217,7 @@ pub fn open<'a>(bytes: &'a [u8], path: &Path) -> Result<(u16, &'a [u8]), ModelEr
     Ok((version, &bytes[body_at..crc_at]))
 }
 
-/// Decodes a model body (bincode 2, standard configuration, at most [`DECODE_LIMIT`] bytes
+/// Decodes a model body (bincode 2, standard configuration, at most `DECODE_LIMIT` bytes
 /// allocated), all of it.
 pub fn decode_body<T: DeserializeOwned>(body: &[u8], path: &Path) -> Result<T, ModelError> {
     let (value, used) = bincode::serde::decode_from_slice(

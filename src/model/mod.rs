@@ -1,4 +1,4 @@
-//! What a saved model holds, and how it is written and read ([`file`]).
+//! What a saved model holds, and how it is written and read ([`file`](mod@file)).
 //!
 //! A model carries everything needed to analyse and score a new article exactly as the training
 //! articles were: the analyser configuration, the vocabulary with its idf weights, the surface

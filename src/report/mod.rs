@@ -17,7 +17,7 @@
 //! 4. with a labelled corpus, for supervised models: the confusion matrix as a heat map and the
 //!    per-label precision / recall / F1 table.
 //!
-//! All text inserted in the page goes through [`escape`].
+//! All text inserted in the page goes through `escape`.
 
 use crate::classify::{Classifier, Row};
 use crate::corpus::Corpus;
@@ -53,7 +53,7 @@ pub struct ReportOptions {
 }
 
 /// Escapes text for HTML and SVG content and attribute values.
-pub fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -69,7 +69,7 @@ pub fn escape(s: &str) -> String {
 }
 
 /// `n` evenly spaced indices out of `0..len` (all of them when `len <= n`), deterministic.
-pub fn sample_indices(len: usize, n: usize) -> Vec<usize> {
+pub(crate) fn sample_indices(len: usize, n: usize) -> Vec<usize> {
     if len <= n {
         return (0..len).collect();
     }
@@ -78,7 +78,7 @@ pub fn sample_indices(len: usize, n: usize) -> Vec<usize> {
 
 /// One document drawn on the map.
 #[derive(Clone, Debug, PartialEq)]
-pub struct MapPoint {
+pub(crate) struct MapPoint {
     pub x: f64,
     pub y: f64,
     pub topic: usize,
@@ -89,7 +89,7 @@ pub struct MapPoint {
 /// Projects the documents at `sampled` into the model's SVD space and assigns each its topic as
 /// `classify` does; `rows` holds every sampled document's row. Documents with no known word are
 /// left out.
-pub fn document_map(
+pub(crate) fn document_map(
     topics: &TopicModel,
     corpus: &Corpus,
     rows: &[Option<Row>],

@@ -10,7 +10,7 @@ use crate::linalg::CsrMatrix;
 
 /// Deterministic stratified split: `fraction` of each class's rows (at least one when the class
 /// has ≥ 2 rows) go to the second list. Both lists are sorted.
-pub fn stratified_split(
+pub(crate) fn stratified_split(
     labels: &[usize],
     n_classes: usize,
     fraction: f64,

@@ -5,14 +5,16 @@ use rayon::prelude::*;
 
 use super::calibration::stratified_split;
 use super::linear::LinearModel;
-use super::params::{ClassWeight, LinearSvcParams, Pooling, Result, SupervisedError};
+use super::params::{
+    ClassWeight, LinearSvcParams, Pooling, Result, SupervisedError, ValidLinearSvcParams,
+};
 use super::solver::{Dual, dual_cd};
 use crate::linalg::CsrMatrix;
 
-impl LinearSvcParams {
+impl ValidLinearSvcParams {
     /// Trains a model on `x` (one row per document) and `labels` (each `< n_classes`).
     pub fn fit(&self, x: &CsrMatrix, labels: &[usize], n_classes: usize) -> Result<LinearModel> {
-        self.fit_inner(x, labels, None, n_classes)
+        self.0.fit_inner(x, labels, None, n_classes)
     }
 
     /// Trains on rows pooled from several sources whose label sets differ (`sources[i]` is
@@ -21,7 +23,7 @@ impl LinearSvcParams {
     /// under internationalNews), so its rows are not all trustworthy negatives for `c`;
     /// `pooling` says which of them class `c`'s one-vs-rest problem keeps (see [`Pooling`]).
     /// With one source, or when every source uses every label, this is
-    /// [`LinearSvcParams::fit`].
+    /// [`ValidLinearSvcParams::fit`].
     pub fn fit_pooled(
         &self,
         x: &CsrMatrix,
@@ -36,9 +38,12 @@ impl LinearSvcParams {
                 labels: labels.len(),
             });
         }
-        self.fit_inner(x, labels, Some((sources, pooling)), n_classes)
+        self.0
+            .fit_inner(x, labels, Some((sources, pooling)), n_classes)
     }
+}
 
+impl LinearSvcParams {
     fn fit_inner(
         &self,
         x: &CsrMatrix,
@@ -46,7 +51,7 @@ impl LinearSvcParams {
         sources: Option<(&[usize], Pooling)>,
         n_classes: usize,
     ) -> Result<LinearModel> {
-        let p = self.clone().check()?;
+        let p = self;
         validate_training(x, labels, n_classes)?;
         // active[c][i]: row i takes part in class c's problem
         let mut active: Option<Vec<Vec<bool>>> =
@@ -343,7 +348,7 @@ pub(super) fn log_count_ratio(
 
 /// Per class, which rows take part in its one-vs-rest problem when rows come from several
 /// sources: those of the sources that use the label at least once. A label no row has keeps
-/// every row (it stays a class with negatives only, as in [`LinearSvcParams::fit`]). `None`
+/// every row (it stays a class with negatives only, as in [`ValidLinearSvcParams::fit`]). `None`
 /// when every row takes part in every problem.
 fn source_masks(sources: &[usize], labels: &[usize], n_classes: usize) -> Option<Vec<Vec<bool>>> {
     let n_sources = sources.iter().max().map_or(0, |&s| s + 1);

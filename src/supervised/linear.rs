@@ -121,7 +121,7 @@ impl LinearModel {
 }
 
 /// Index of the largest value; the first one on ties. NaN never wins.
-pub fn argmax(v: &[f64]) -> usize {
+pub(crate) fn argmax(v: &[f64]) -> usize {
     let mut best = 0;
     for (i, &x) in v.iter().enumerate() {
         if x > v[best] || v[best].is_nan() {
@@ -132,7 +132,7 @@ pub fn argmax(v: &[f64]) -> usize {
 }
 
 /// `softmax(v / t)`, computed stably.
-pub fn softmax(v: &[f64], t: f64) -> Vec<f64> {
+pub(crate) fn softmax(v: &[f64], t: f64) -> Vec<f64> {
     let mx = v.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
     let e: Vec<f64> = v.iter().map(|x| ((x - mx) / t).exp()).collect();
     let s: f64 = e.iter().sum();

@@ -18,7 +18,7 @@
 //!
 //! Two options on top (both on in `SupervisedParams::new`): NBSVM feature scaling
 //! (`nb_smoothing`, Wang & Manning 2012: each class's problem sees features scaled by their
-//! log-count ratio, folded into the stored weights), and [`LinearSvcParams::fit_pooled`] for
+//! log-count ratio, folded into the stored weights), and [`ValidLinearSvcParams::fit_pooled`] for
 //! corpora pooled from outlets whose label sets differ ([`Pooling`]).
 //!
 //! # Scores and probabilities
@@ -46,11 +46,12 @@ use crate::corpus::{Corpus, Skipped, path_name};
 use crate::model::{Model, ModelKind, TrainedParams, TrainingFacts};
 use crate::progress::{Progress, Silent, Stage, stage};
 use crate::text::{Analyzer, AnalyzerConfig};
-use crate::vectorize::{DocFreq, TfidfParams, TfidfVectorizer, surface_words};
+use crate::vectorize::{DocFreq, TfidfParams, surface_words};
 
-pub use calibration::stratified_split;
-pub use linear::{LinearModel, argmax, softmax};
-pub use params::{ClassWeight, LinearSvcParams, Loss, Pooling, SupervisedError};
+pub use linear::LinearModel;
+pub use params::{
+    ClassWeight, LinearSvcParams, Loss, Pooling, SupervisedError, ValidLinearSvcParams,
+};
 
 /// Parameters of supervised training. Build with [`SupervisedParams::new`] and the setters,
 /// then [`check`](SupervisedParams::check) and [`fit`](ValidSupervisedParams::fit).
@@ -61,7 +62,7 @@ pub struct SupervisedParams {
     pub(crate) svc: LinearSvcParams,
     /// When the documents carry a `source` (several outlets pooled) and the outlets' label
     /// sets differ: which rows of an outlet lacking a label its one-vs-rest problem keeps
-    /// ([`LinearSvcParams::fit_pooled`]). `None`: every row in every problem.
+    /// ([`ValidLinearSvcParams::fit_pooled`]). `None`: every row in every problem.
     #[serde(default)]
     pub(crate) pooling: Option<Pooling>,
 }
@@ -210,12 +211,8 @@ impl ValidSupervisedParams {
         let analyzer = Analyzer::new(params.analyzer.clone())?;
         let texts: Vec<&str> = docs.iter().map(|d| d.text.as_str()).collect();
         let (vectorizer, x, surface) = stage(progress, Stage::Vectorizing, 0, || {
-            let fitted = TfidfVectorizer::fit_transform_texts_detailed(
-                &params.tfidf.clone().check()?,
-                &analyzer,
-                &texts,
-                false,
-            )?;
+            let fitted = (params.tfidf.clone().check()?)
+                .fit_transform_texts_detailed(&analyzer, &texts, false)?;
             let surface = surface_words(
                 fitted.forms.as_ref().expect("raw-text input"),
                 fitted.vectorizer.vocabulary(),

@@ -51,7 +51,7 @@ pub enum SupervisedError {
 pub(crate) type Result<T> = std::result::Result<T, SupervisedError>;
 
 /// Which rows of a source that never uses label `c` take part in class `c`'s one-vs-rest
-/// problem ([`LinearSvcParams::fit_pooled`]).
+/// problem ([`ValidLinearSvcParams::fit_pooled`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Pooling {
     /// None: such a source says nothing about `c` (unknown is not negative).
@@ -140,6 +140,16 @@ pub struct LinearSvcParams {
     pub nb_interpolation: Option<f64>,
 }
 
+/// [`LinearSvcParams`] that passed [`LinearSvcParams::check`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValidLinearSvcParams(pub(super) LinearSvcParams);
+
+impl ValidLinearSvcParams {
+    pub fn params(&self) -> &LinearSvcParams {
+        &self.0
+    }
+}
+
 /// The SVM's per-row loss, `m = y w·x`: squared hinge `max(0, 1 − m)²` (scikit-learn's
 /// `LinearSVC` default), hinge `max(0, 1 − m)`, or logistic `ln(1 + e^−m)` (L2-regularised
 /// logistic regression, liblinear's `L2R_LR_DUAL`).
@@ -191,8 +201,8 @@ impl LinearSvcParams {
         }
     }
 
-    /// Validates every parameter; returns the parameters unchanged when they are usable.
-    pub fn check(self) -> Result<Self> {
+    /// Validates every parameter.
+    pub fn check(self) -> Result<ValidLinearSvcParams> {
         if !(self.c.is_finite() && self.c > 0.0) {
             return Err(SupervisedError::InvalidC(self.c));
         }
@@ -227,6 +237,6 @@ impl LinearSvcParams {
         {
             return Err(SupervisedError::InvalidClassWeights(w.clone()));
         }
-        Ok(self)
+        Ok(ValidLinearSvcParams(self))
     }
 }

@@ -3,12 +3,42 @@
 use super::fit::log_count_ratio;
 #[cfg(feature = "lab")]
 use super::fit::row_sq_norms;
+use super::linear::argmax;
 #[cfg(feature = "lab")]
 use super::solver::{Dual, dual_cd_l2loss};
 use super::*;
 use crate::linalg::CsrMatrix;
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
+
+/// Check then fit, for the tests that build parameters inline.
+trait CheckedFit {
+    fn fit(&self, x: &CsrMatrix, y: &[usize], n: usize) -> params::Result<LinearModel>;
+    fn fit_pooled(
+        &self,
+        x: &CsrMatrix,
+        y: &[usize],
+        sources: &[usize],
+        n: usize,
+        pooling: Pooling,
+    ) -> params::Result<LinearModel>;
+}
+
+impl CheckedFit for LinearSvcParams {
+    fn fit(&self, x: &CsrMatrix, y: &[usize], n: usize) -> params::Result<LinearModel> {
+        self.clone().check()?.fit(x, y, n)
+    }
+    fn fit_pooled(
+        &self,
+        x: &CsrMatrix,
+        y: &[usize],
+        sources: &[usize],
+        n: usize,
+        pooling: Pooling,
+    ) -> params::Result<LinearModel> {
+        self.clone().check()?.fit_pooled(x, y, sources, n, pooling)
+    }
+}
 
 /// Share of the rows of `x` that `m` labels as `y`.
 fn accuracy(m: &LinearModel, x: &CsrMatrix, y: &[usize]) -> f64 {

@@ -8,7 +8,7 @@ use super::Vectorized;
 use super::model::{TopTerm, Topic};
 use crate::corpus::Corpus;
 
-/// How a topic's top words (and so its name) are ranked; see [`describe`].
+/// How a topic's top words (and so its name) are ranked (see the module `describe`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TopWords {
     /// Weighted log-odds z-score against the rest of the corpus (Monroe et al. 2008).

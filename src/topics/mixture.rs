@@ -60,8 +60,12 @@ impl Default for MixtureParams {
     }
 }
 
+/// [`MixtureParams`] that passed [`MixtureParams::check`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValidMixtureParams(MixtureParams);
+
 impl MixtureParams {
-    pub fn check(self) -> Result<Self, MixtureError> {
+    pub fn check(self) -> Result<ValidMixtureParams, MixtureError> {
         if !(self.alpha.is_finite() && self.alpha > 0.0) {
             return Err(MixtureError::InvalidAlpha(self.alpha));
         }
@@ -71,7 +75,7 @@ impl MixtureParams {
         if !(0.0..1.0).contains(&self.tol) {
             return Err(MixtureError::InvalidTol(self.tol));
         }
-        Ok(self)
+        Ok(ValidMixtureParams(self))
     }
 }
 
@@ -86,7 +90,7 @@ pub struct TopicMixture {
     pub log_prob: Array2<f64>,
 }
 
-/// The outcome of [`refine`].
+/// The outcome of [`ValidMixtureParams::fit`].
 pub struct Refined {
     pub mixture: TopicMixture,
     pub labels: Vec<usize>,
@@ -171,7 +175,7 @@ impl TopicMixture {
 
 /// The index of the largest value (the lowest index on a tie): how a topic is picked from
 /// [`TopicMixture::log_scores`].
-pub fn argmax(v: &[f64]) -> usize {
+pub(crate) fn argmax(v: &[f64]) -> usize {
     let mut best = 0;
     for (i, &x) in v.iter().enumerate() {
         if x > v[best] {
@@ -287,60 +291,62 @@ fn e_step(w: &TopicMixture, x: &CsrMatrix, counts: &[u32], collect: bool) -> (Ve
 ///
 /// Returns `None` when EM would leave a topic without articles: k topics were asked for, so the
 /// k-means partition is kept then (the caller classifies by centroid as before).
-pub fn refine(
-    params: &MixtureParams,
-    x: &CsrMatrix,
-    counts: &[u32],
-    labels: &[usize],
-    k: usize,
-) -> Result<Option<Refined>, MixtureError> {
-    let params = params.clone().check()?;
-    let n = x.n_rows();
-    if labels.len() != n {
-        return Err(MixtureError::LengthMismatch {
-            rows: n,
-            labels: labels.len(),
-        });
-    }
-    if let Some(&label) = labels.iter().find(|&&l| l >= k) {
-        return Err(MixtureError::LabelOutOfRange { label, k });
-    }
-    let mut w = TopicMixture::from_stats(hard_stats(x, counts, labels, k), params.alpha, n);
-    let mut current = labels.to_vec();
-    let mut moved = Vec::new();
-    let mut settled = false;
-    while moved.len() < params.max_iter {
-        let (next, stats) = e_step(&w, x, counts, true);
-        let changed = next.iter().zip(&current).filter(|(a, b)| a != b).count();
-        moved.push(changed);
-        current = next;
-        if changed == 0 {
-            // `current` is the argmax under `w`: the labels and the mixture agree.
-            settled = true;
-            break;
+impl ValidMixtureParams {
+    pub fn fit(
+        &self,
+        x: &CsrMatrix,
+        counts: &[u32],
+        labels: &[usize],
+        k: usize,
+    ) -> Result<Option<Refined>, MixtureError> {
+        let params = &self.0;
+        let n = x.n_rows();
+        if labels.len() != n {
+            return Err(MixtureError::LengthMismatch {
+                rows: n,
+                labels: labels.len(),
+            });
         }
-        w = TopicMixture::from_stats(stats, params.alpha, n);
-        if changed as f64 <= params.tol * n as f64 {
-            break;
+        if let Some(&label) = labels.iter().find(|&&l| l >= k) {
+            return Err(MixtureError::LabelOutOfRange { label, k });
         }
+        let mut w = TopicMixture::from_stats(hard_stats(x, counts, labels, k), params.alpha, n);
+        let mut current = labels.to_vec();
+        let mut moved = Vec::new();
+        let mut settled = false;
+        while moved.len() < params.max_iter {
+            let (next, stats) = e_step(&w, x, counts, true);
+            let changed = next.iter().zip(&current).filter(|(a, b)| a != b).count();
+            moved.push(changed);
+            current = next;
+            if changed == 0 {
+                // `current` is the argmax under `w`: the labels and the mixture agree.
+                settled = true;
+                break;
+            }
+            w = TopicMixture::from_stats(stats, params.alpha, n);
+            if changed as f64 <= params.tol * n as f64 {
+                break;
+            }
+        }
+        if !settled {
+            // The labels must be those the stored mixture gives, so that classifying a training
+            // article again gives its training topic.
+            current = e_step(&w, x, counts, false).0;
+        }
+        let mut sizes = vec![0usize; k];
+        for &c in &current {
+            sizes[c] += 1;
+        }
+        if sizes.contains(&0) {
+            return Ok(None);
+        }
+        Ok(Some(Refined {
+            mixture: w,
+            labels: current,
+            moved,
+        }))
     }
-    if !settled {
-        // The labels must be those the stored mixture gives, so that classifying a training
-        // article again gives its training topic.
-        current = e_step(&w, x, counts, false).0;
-    }
-    let mut sizes = vec![0usize; k];
-    for &c in &current {
-        sizes[c] += 1;
-    }
-    if sizes.contains(&0) {
-        return Ok(None);
-    }
-    Ok(Some(Refined {
-        mixture: w,
-        labels: current,
-        moved,
-    }))
 }
 
 #[cfg(test)]
@@ -374,7 +380,10 @@ mod tests {
             4,
         );
         let start = [0, 0, 0, 1, 1];
-        let r = refine(&MixtureParams::default(), &x, &counts, &start, 2)
+        let r = MixtureParams::default()
+            .check()
+            .unwrap()
+            .fit(&x, &counts, &start, 2)
             .unwrap()
             .expect("no topic emptied");
         assert_eq!(r.labels, vec![0, 0, 1, 1, 1]);
@@ -400,7 +409,11 @@ mod tests {
         // One article alone in topic 1 whose words all belong to topic 0: EM would empty
         // topic 1, so refine declines.
         let (x, counts) = csr(&[&[(0, 5)], &[(0, 4)], &[(0, 6), (1, 1)], &[(0, 5)]], 2);
-        let r = refine(&MixtureParams::default(), &x, &counts, &[0, 0, 0, 1], 2).unwrap();
+        let r = MixtureParams::default()
+            .check()
+            .unwrap()
+            .fit(&x, &counts, &[0, 0, 0, 1], 2)
+            .unwrap();
         assert!(r.is_none());
     }
 
@@ -409,11 +422,17 @@ mod tests {
         let (x, counts) = csr(&[&[(0, 1)], &[(1, 1)]], 2);
         let p = MixtureParams::default();
         assert_eq!(
-            refine(&p, &x, &counts, &[0], 2).err(),
+            p.clone()
+                .check()
+                .and_then(|p| p.fit(&x, &counts, &[0], 2))
+                .err(),
             Some(MixtureError::LengthMismatch { rows: 2, labels: 1 })
         );
         assert_eq!(
-            refine(&p, &x, &counts, &[0, 2], 2).err(),
+            p.clone()
+                .check()
+                .and_then(|p| p.fit(&x, &counts, &[0, 2], 2))
+                .err(),
             Some(MixtureError::LabelOutOfRange { label: 2, k: 2 })
         );
         let bad = MixtureParams {
@@ -421,7 +440,10 @@ mod tests {
             ..p.clone()
         };
         assert_eq!(
-            refine(&bad, &x, &counts, &[0, 1], 2).err(),
+            bad.clone()
+                .check()
+                .and_then(|p| p.fit(&x, &counts, &[0, 1], 2))
+                .err(),
             Some(MixtureError::InvalidAlpha(0.0))
         );
         let bad = MixtureParams {
@@ -429,13 +451,19 @@ mod tests {
             ..p.clone()
         };
         assert_eq!(
-            refine(&bad, &x, &counts, &[0, 1], 2).err(),
+            bad.clone()
+                .check()
+                .and_then(|p| p.fit(&x, &counts, &[0, 1], 2))
+                .err(),
             Some(MixtureError::InvalidMaxIter)
         );
         for tol in [-0.1, 1.0, f64::NAN] {
             let bad = MixtureParams { tol, ..p.clone() };
             assert!(matches!(
-                refine(&bad, &x, &counts, &[0, 1], 2).err(),
+                bad.clone()
+                    .check()
+                    .and_then(|p| p.fit(&x, &counts, &[0, 1], 2))
+                    .err(),
                 Some(MixtureError::InvalidTol(_))
             ));
         }

@@ -370,7 +370,7 @@ impl ValidTopicParams {
             .fit_with(z.view(), progress)
         })?;
         let refined = stage(progress, Stage::Refining, 0, || match &params.mixture {
-            Some(p) => mixture::refine(p, &v.x, &v.counts, &fit.labels, k),
+            Some(p) => p.clone().check()?.fit(&v.x, &v.counts, &fit.labels, k),
             None => Ok(None),
         })?;
         let diagnostics = Diagnostics {
@@ -437,12 +437,7 @@ fn vectorize(
     let n = corpus.docs.len();
     let texts: Vec<&str> = corpus.docs.iter().map(|d| d.text.as_str()).collect();
     let fit = |p: &TfidfParams| -> crate::Result<_> {
-        Ok(TfidfVectorizer::fit_transform_texts_detailed(
-            &p.clone().check()?,
-            analyzer,
-            &texts,
-            true,
-        ))
+        Ok((p.clone().check()?).fit_transform_texts_detailed(analyzer, &texts, true))
     };
     let fitted = match fit(tfidf)? {
         Err(VectorizeError::EmptyVocabulary(_)) if tfidf.min_df != DocFreq::Count(1) => {
@@ -481,7 +476,7 @@ fn reduce(params: &TopicParams, x: &CsrMatrix) -> crate::Result<(Svd, Array2<f64
         ..params.svd.clone()
     }
     .check()?;
-    let (svd, mut z) = Svd::fit_transform(&svd_params, x)?;
+    let (svd, mut z) = svd_params.fit_transform(x)?;
     normalize_rows(&mut z);
     Ok((svd, z))
 }

@@ -233,7 +233,7 @@ impl Want {
     };
 }
 
-/// The result of [`TfidfVectorizer::fit_transform_texts_detailed`].
+/// The result of [`ValidTfidfParams::fit_transform_texts_detailed`].
 pub struct Fitted {
     pub vectorizer: TfidfVectorizer,
     pub matrix: Option<CsrMatrix>,
@@ -243,42 +243,43 @@ pub struct Fitted {
     pub forms: Option<FormCounts>,
 }
 
-impl TfidfVectorizer {
+impl ValidTfidfParams {
     /// Learns the vocabulary and idf from analysed documents (lists of terms).
     pub fn fit<D: AsRef<[S]> + Sync, S: AsRef<str> + Sync>(
-        params: &ValidTfidfParams,
+        &self,
         docs: &[D],
-    ) -> Result<Self, VectorizeError> {
-        Self::fit_source(params, &Lists(docs, Default::default()), Want::default())
+    ) -> Result<TfidfVectorizer, VectorizeError> {
+        TfidfVectorizer::fit_source(self, &Lists(docs, Default::default()), Want::default())
             .map(|f| f.vectorizer)
     }
 
     /// Learns the vocabulary and idf from raw texts, analysed by `analyzer` on the fly (no
     /// per-token allocation, no token lists kept).
     pub fn fit_texts<T: AsRef<str> + Sync>(
-        params: &ValidTfidfParams,
+        &self,
         analyzer: &Analyzer,
         texts: &[T],
-    ) -> Result<Self, VectorizeError> {
-        Self::fit_source(params, &Texts { analyzer, texts }, Want::default()).map(|f| f.vectorizer)
+    ) -> Result<TfidfVectorizer, VectorizeError> {
+        TfidfVectorizer::fit_source(self, &Texts { analyzer, texts }, Want::default())
+            .map(|f| f.vectorizer)
     }
 
     pub fn fit_transform<D: AsRef<[S]> + Sync, S: AsRef<str> + Sync>(
-        params: &ValidTfidfParams,
+        &self,
         docs: &[D],
-    ) -> Result<(Self, CsrMatrix), VectorizeError> {
-        Self::fit_source(params, &Lists(docs, Default::default()), Want::MATRIX)
+    ) -> Result<(TfidfVectorizer, CsrMatrix), VectorizeError> {
+        TfidfVectorizer::fit_source(self, &Lists(docs, Default::default()), Want::MATRIX)
             .map(|f| (f.vectorizer, f.matrix.expect("matrix requested")))
     }
 
     /// [`fit_transform`](Self::fit_transform) on raw texts: each text is analysed once; the
     /// matrix is built from per-document counts kept from the counting pass.
     pub fn fit_transform_texts<T: AsRef<str> + Sync>(
-        params: &ValidTfidfParams,
+        &self,
         analyzer: &Analyzer,
         texts: &[T],
-    ) -> Result<(Self, CsrMatrix), VectorizeError> {
-        Self::fit_source(params, &Texts { analyzer, texts }, Want::MATRIX)
+    ) -> Result<(TfidfVectorizer, CsrMatrix), VectorizeError> {
+        TfidfVectorizer::fit_source(self, &Texts { analyzer, texts }, Want::MATRIX)
             .map(|f| (f.vectorizer, f.matrix.expect("matrix requested")))
     }
 
@@ -288,7 +289,7 @@ impl TfidfVectorizer {
     /// what topic description needs (per-topic term counts, surface words) without analysing the
     /// corpus a second time.
     pub fn fit_transform_texts_detailed<T: AsRef<str> + Sync>(
-        params: &ValidTfidfParams,
+        &self,
         analyzer: &Analyzer,
         texts: &[T],
         raw_counts: bool,
@@ -297,9 +298,11 @@ impl TfidfVectorizer {
             matrix: true,
             counts: raw_counts,
         };
-        Self::fit_source(params, &Texts { analyzer, texts }, want)
+        TfidfVectorizer::fit_source(self, &Texts { analyzer, texts }, want)
     }
+}
 
+impl TfidfVectorizer {
     fn fit_source(
         params: &ValidTfidfParams,
         src: &dyn TermSource,
@@ -648,9 +651,9 @@ mod tests {
     #[test]
     fn default_matches_sklearn() {
         // sklearn 1.5.2: TfidfVectorizer(analyzer=str.split).fit_transform(["a b a", "b c", "c c d"])
-        let (v, x) =
-            TfidfVectorizer::fit_transform(&TfidfParams::default().check().unwrap(), &docs())
-                .unwrap();
+        let (v, x) = (TfidfParams::default().check().unwrap())
+            .fit_transform(&docs())
+            .unwrap();
         assert_eq!(v.vocabulary(), ["a", "b", "c", "d"]);
         let expect = [
             (0, [0.9347019636214327, 0.35543246785041743, 0.0, 0.0]),
@@ -699,7 +702,7 @@ mod tests {
         .check()
         .unwrap();
         assert_eq!(
-            TfidfVectorizer::fit(&p, &docs()).unwrap_err(),
+            (p).fit(&docs()).unwrap_err(),
             VectorizeError::EmptyVocabulary(3)
         );
     }

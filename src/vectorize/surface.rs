@@ -44,7 +44,7 @@ pub fn surface_words(forms: &FormCounts, vocabulary: &[String]) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::text::{Analyzer, AnalyzerConfig};
-    use crate::vectorize::{TfidfParams, TfidfVectorizer};
+    use crate::vectorize::TfidfParams;
 
     #[test]
     fn surface_words_are_the_most_written_spelling_and_bigrams_join_them() {
@@ -60,8 +60,9 @@ mod tests {
         }
         .check()
         .unwrap();
-        let f =
-            TfidfVectorizer::fit_transform_texts_detailed(&p, &analyzer, &texts, false).unwrap();
+        let f = (p)
+            .fit_transform_texts_detailed(&analyzer, &texts, false)
+            .unwrap();
         let vocab = f.vectorizer.vocabulary();
         let words = surface_words(f.forms.as_ref().unwrap(), vocab);
         let of = |term: &str| &words[vocab.iter().position(|t| t == term).unwrap()];

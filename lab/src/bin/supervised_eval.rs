@@ -35,7 +35,7 @@ use rayon::prelude::*;
 use tasnif::corpus::{Document, JsonlFields, read_jsonl};
 use tasnif::linalg::CsrMatrix;
 use tasnif::metrics::classification::ClassificationReport;
-use tasnif::supervised::{ClassWeight, LinearSvcParams, Loss, Pooling};
+use tasnif::supervised::{ClassWeight, LinearSvcParams, Loss, Pooling, ValidLinearSvcParams};
 use tasnif::text::analyzer::{Analyzer, AnalyzerConfig};
 use tasnif::vectorize::{DocFreq, TfidfParams, TfidfVectorizer, ValidTfidfParams};
 
@@ -68,7 +68,7 @@ impl Tfidf {
 }
 
 fn fit_tfidf(t: &Tfidf, docs: &[Vec<String>]) -> (TfidfVectorizer, CsrMatrix) {
-    TfidfVectorizer::fit_transform(&t.params(), docs).expect("TF-IDF fit")
+    (t.params()).fit_transform(docs).expect("TF-IDF fit")
 }
 
 #[derive(Clone, Debug, serde::Serialize)]
@@ -201,7 +201,7 @@ impl Pool {
 }
 
 impl Setting {
-    fn svc(&self, calibrate: bool, labels: &[usize], n_classes: usize) -> LinearSvcParams {
+    fn svc(&self, calibrate: bool, labels: &[usize], n_classes: usize) -> ValidLinearSvcParams {
         LinearSvcParams {
             c: self.c,
             class_weight: if !self.balanced {
@@ -232,6 +232,8 @@ impl Setting {
             },
             ..Default::default()
         }
+        .check()
+        .expect("valid SVM parameters")
     }
 }
 
@@ -357,7 +359,7 @@ fn evaluate(
     let (v, x) = fit_tfidf(&s.tfidf, &tr_terms);
     let char_block = (s.char_weight > 0.0).then(|| {
         let tr_chars: Vec<&Vec<String>> = train.iter().map(|&i| &chars[i]).collect();
-        let (cv, cx) = TfidfVectorizer::fit_transform(&char_params(), &tr_chars).unwrap();
+        let (cv, cx) = (char_params()).fit_transform(&tr_chars).unwrap();
         let ev_chars: Vec<&Vec<String>> = eval.iter().map(|&i| &chars[i]).collect();
         (cx, cv.transform(&ev_chars))
     });
@@ -670,8 +672,8 @@ fn main() {
             .map(|d| char_terms(&analyzer, &d.text))
             .collect()
     };
-    let char_vectorizer = (chosen.char_weight > 0.0)
-        .then(|| TfidfVectorizer::fit_transform(&char_params(), &chars(&train)).unwrap());
+    let char_vectorizer =
+        (chosen.char_weight > 0.0).then(|| (char_params()).fit_transform(&chars(&train)).unwrap());
     let x = match &char_vectorizer {
         Some((_, cx)) => hstack(&x, cx, chosen.char_weight),
         None => x,

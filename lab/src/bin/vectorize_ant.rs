@@ -14,7 +14,7 @@ use serde::Deserialize;
 use std::borrow::Cow;
 use std::time::Instant;
 use tasnif::text::{Analyzer, AnalyzerConfig};
-use tasnif::vectorize::{TfidfParams, TfidfVectorizer};
+use tasnif::vectorize::TfidfParams;
 
 const ANT: &str = "../shared/corpora/ant-multisource/ant-multisource.jsonl";
 
@@ -81,7 +81,7 @@ fn main() {
 
     let (t1, c1) = (Instant::now(), cpu_s());
     let params = TfidfParams::default().check().unwrap();
-    let (v, x) = TfidfVectorizer::fit_transform_texts(&params, &analyzer, &texts).unwrap();
+    let (v, x) = (params).fit_transform_texts(&analyzer, &texts).unwrap();
     let t_fit = t1.elapsed().as_secs_f64();
     let cpu_fit = cpu_s() - c1;
     let total = t0.elapsed().as_secs_f64();
@@ -105,7 +105,7 @@ fn main() {
         let t_an = t.elapsed().as_secs_f64();
         let docs: Vec<Vec<String>> = texts.par_iter().map(|s| analyzer.terms(s)).collect();
         let t = Instant::now();
-        let (v2, x2) = TfidfVectorizer::fit_transform(&params, &docs).unwrap();
+        let (v2, x2) = (params).fit_transform(&docs).unwrap();
         let t_vec = t.elapsed().as_secs_f64();
         assert_eq!((v2.vocabulary(), x2.nnz()), (v.vocabulary(), x.nnz()));
         println!(
