@@ -204,6 +204,7 @@ small{color:#777;font-weight:normal;font-size:70%;direction:ltr;unicode-bidi:iso
 .topics{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:16px}
 .card{background:#fff;border:1px solid #ddd;border-radius:6px;padding:12px 16px}
 .card h3{margin:0 0 4px;font-size:110%}
+.card.fit{display:inline-block;max-width:100%;overflow-x:auto}
 .swatch{display:inline-block;width:12px;height:12px;border-radius:2px;margin-inline-end:6px;vertical-align:middle}
 .size{color:#555;margin:0 0 8px}
 ol.examples{margin:8px 0 0;padding-inline-start:20px;font-size:90%;color:#333}
@@ -228,6 +229,12 @@ fn right_aligned(s: &str) -> &'static str {
     } else {
         "direction=\"ltr\" text-anchor=\"end\""
     }
+}
+
+/// About how wide `s` is set at `size` px (Arabic letters and Latin ones average about 0.6 of
+/// the font size in the report's fonts): enough to lay columns out so names do not collide.
+fn text_width(s: &str, size: f64) -> f64 {
+    s.chars().count() as f64 * size * 0.6
 }
 
 fn dir_of(s: &str) -> &'static str {
@@ -537,21 +544,13 @@ fn topic_evaluation_section(t: &TopicModel, e: &Evaluation) -> String {
             counts[r][topic] = n as usize;
         }
     }
-    let cols: Vec<String> = t
-        .topics
-        .iter()
-        .map(|tp| {
-            format!(
-                "{}: {}",
-                tp.id,
-                tp.top_terms.first().map(|w| w.word.as_str()).unwrap_or("")
-            )
-        })
+    let cols: Vec<String> = (t.topics.iter())
+        .map(|tp| format!("{}: {}", tp.id, tp.label()))
         .collect();
     format!(
         "<section id=\"topic-labels\" data-nmi=\"{nmi}\" data-ari=\"{ari}\" data-purity=\"{purity}\" data-mapped-accuracy=\"{mapped}\">\
          <h2>المواضيع مقابل التصنيفات <small>(corpus labels × topics, all labelled documents: NMI <span class=\"ltr\">{nmi:.3}</span>, ARI <span class=\"ltr\">{ari:.3}</span>, purity <span class=\"ltr\">{purity:.3}</span>)</small></h2>\
-         <div class=\"card\">{}</div></section>",
+         <div class=\"card fit\">{}</div></section>",
         heatmap(
             "topic-label-matrix",
             &labels,
@@ -576,7 +575,21 @@ fn heatmap(
     row_title: &str,
     col_title: &str,
 ) -> String {
-    let (cell, label_w, top) = (72.0, 140.0, 56.0);
+    // A column's name is set on several lines, one per " · "-separated part (a topic's
+    // name) or whole (a label), and the columns are as wide as the widest line, so no name is
+    // cut and no two run into each other.
+    let col_lines: Vec<Vec<&str>> = cols
+        .iter()
+        .map(|c| c.split(" · ").filter(|p| !p.trim().is_empty()).collect())
+        .collect();
+    let widest = (col_lines.iter().flatten())
+        .map(|l| text_width(l, 11.0))
+        .fold(0.0, f64::max);
+    let n_lines = col_lines.iter().map(Vec::len).max().unwrap_or(1).max(1) as f64;
+    let cell = (widest + 12.0).clamp(64.0, 150.0);
+    let label_w =
+        (rows.iter().map(|r| text_width(r, 13.0)).fold(0.0, f64::max) + 16.0).clamp(60.0, 220.0);
+    let top = 30.0 + 14.0 * n_lines;
     let w = label_w + cell * cols.len() as f64 + 16.0;
     let h = top + cell * rows.len() as f64 + 16.0;
     let right = w - label_w;
@@ -588,16 +601,24 @@ fn heatmap(
         escape(row_title),
         escape(col_title),
     );
-    for (j, c) in cols.iter().enumerate() {
+    for (j, (c, lines)) in cols.iter().zip(&col_lines).enumerate() {
         let x = right - (j as f64 + 0.5) * cell;
         let _ = write!(
             s,
-            "<text class=\"col-label\" x=\"{x:.1}\" y=\"{:.1}\" direction=\"{}\" text-anchor=\"middle\" font-size=\"11\"><title>{t}</title>{}</text>",
-            top - 10.0,
+            "<text class=\"col-label\" x=\"{x:.1}\" y=\"{:.1}\" direction=\"{}\" text-anchor=\"middle\" font-size=\"11\"><title>{t}</title>",
+            top - 8.0 - 14.0 * (lines.len().max(1) - 1) as f64,
             dir_of(c),
-            escape(&truncate(c, 11)),
             t = escape(c),
         );
+        for (i, line) in lines.iter().enumerate() {
+            let dy = if i == 0 { 0.0 } else { 14.0 };
+            let _ = write!(
+                s,
+                "<tspan x=\"{x:.1}\" dy=\"{dy}\">{}</tspan>",
+                escape(line.trim())
+            );
+        }
+        s += "</text>";
     }
     for (i, (r, row)) in rows.iter().zip(counts).enumerate() {
         let y = top + i as f64 * cell;
@@ -608,7 +629,7 @@ fn heatmap(
             w - 6.0,
             y + cell / 2.0 + 4.0,
             right_aligned(r),
-            escape(&truncate(r, 18))
+            escape(&truncate(r, 32))
         );
         for (j, &n) in row.iter().enumerate() {
             let share = if total > 0 {
@@ -647,7 +668,7 @@ fn evaluation_section(r: &ClassificationReport) -> String {
     let labels = &r.confusion.labels;
     let mut s = format!(
         "<section id=\"evaluation\" data-accuracy=\"{acc}\" data-macro-f1=\"{f1}\"><h2>التقييم على المدوّنة <small>(evaluation: accuracy <span class=\"ltr\">{acc:.3}</span>, macro F1 <span class=\"ltr\">{f1:.3}</span>)</small></h2>\
-         <h3>مصفوفة الالتباس <small>(confusion matrix: rows true, columns predicted)</small></h3><div class=\"card\">{}</div>\
+         <h3>مصفوفة الالتباس <small>(confusion matrix: rows true, columns predicted)</small></h3><div class=\"card fit\">{}</div>\
          <h3>الدقة والاستدعاء <small>(precision, recall, F1 per label)</small></h3>\
          <table id=\"metrics\"><thead><tr><th>التصنيف <small>(label)</small></th><th class=\"num\">precision</th><th class=\"num\">recall</th><th class=\"num\">F1</th><th class=\"num\">support</th></tr></thead><tbody>",
         heatmap(
@@ -709,6 +730,33 @@ mod tests {
         let svg = heatmap("m", &l, &l, &[vec![3, 1], vec![0, 4]], "t", "p");
         assert_eq!(svg.matches("class=\"cell\"").count(), 4);
         assert!(svg.contains(">3</text>") && svg.contains(">4</text>"));
+    }
+
+    /// Regression (issue 20): the label × topic heat map cut topic names to their first word,
+    /// and the confusion matrix's "middleEast" and "internatio…" ran into each other. Names are
+    /// whole (a topic's parts on lines of their own) and columns as wide as their widest line.
+    #[test]
+    fn heatmap_column_names_are_whole_and_do_not_collide() {
+        let labels: Vec<String> = ["culture", "internationalNews", "middleEast"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let svg = heatmap("c", &labels, &labels, &vec![vec![1; 3]; 3], "t", "p");
+        assert!(svg.contains(">internationalNews</tspan>") && !svg.contains('…'));
+        let xs: Vec<f64> = svg
+            .match_indices("class=\"col-label\" x=\"")
+            .map(|(i, m)| {
+                let at = i + m.len();
+                svg[at..at + svg[at..].find('"').unwrap()].parse().unwrap()
+            })
+            .collect();
+        let gap = (xs[0] - xs[1]).abs();
+        assert!(gap >= text_width("internationalNews", 11.0), "{gap}");
+        let topics = vec!["0: طالبان · حركة · الأفغانية".to_string()];
+        let svg = heatmap("t", &labels, &topics, &vec![vec![1]; 3], "t", "p");
+        for part in ["0: طالبان", "حركة", "الأفغانية"] {
+            assert!(svg.contains(&format!(">{part}</tspan>")), "{part}: {svg}");
+        }
     }
 
     fn data() -> Corpus {
