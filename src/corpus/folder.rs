@@ -57,6 +57,53 @@ pub(crate) fn link_reason(path: &Path, e: &std::io::Error) -> Option<String> {
 /// [`Note::NotRead`]. Files are visited in sorted path order, so the corpus order is
 /// deterministic.
 pub fn read_folder(root: &Path) -> Result<Corpus, CorpusError> {
+    let (files, skipped, not_read) = list_folder(root)?;
+    let mut corpus = Corpus {
+        skipped,
+        ..Corpus::default()
+    };
+    if !not_read.is_empty() {
+        corpus.notes.push(Note::NotRead {
+            folder: root.to_path_buf(),
+            files: not_read,
+        });
+    }
+    let read: Vec<Result<Document, Skipped>> = files
+        .par_iter()
+        .map(|(path, label)| read_article(root, path, label))
+        .collect();
+    for r in read {
+        match r {
+            Ok(d) => corpus.docs.push(d),
+            Err(s) => corpus.skipped.push(s),
+        }
+    }
+    Ok(corpus)
+}
+
+/// One article file of a corpus folder, its id the path below the folder.
+pub(crate) fn read_article(
+    root: &Path,
+    path: &Path,
+    label: &Option<String>,
+) -> Result<Document, Skipped> {
+    let id = path_name(path.strip_prefix(root).unwrap_or(path));
+    read_text_file(path)
+        .and_then(|raw| document(id, label.clone(), &raw, None))
+        .map_err(|reason| Skipped {
+            path: path.to_path_buf(),
+            line: None,
+            reason,
+        })
+}
+
+/// What a corpus folder holds, without reading it: the article files with their labels, in
+/// name order; what is skipped (files that are not `.txt` in a label folder, nested folders,
+/// broken links, label folders that cannot be listed); and the files beside the label folders.
+pub(crate) type Listing = (Vec<(PathBuf, Option<String>)>, Vec<Skipped>, Vec<PathBuf>);
+
+/// Lists a corpus folder (see [`Listing`]).
+pub(crate) fn list_folder(root: &Path) -> Result<Listing, CorpusError> {
     match Entry::of(root) {
         Entry::Folder => {}
         Entry::Bad(reason) => {
@@ -68,10 +115,10 @@ pub fn read_folder(root: &Path) -> Result<Corpus, CorpusError> {
         _ => return Err(CorpusError::NotAFolder(root.to_path_buf())),
     }
     let mut files: Vec<(PathBuf, Option<String>)> = Vec::new();
-    let mut corpus = Corpus::default();
+    let mut skipped = Vec::new();
     let mut not_read = Vec::new();
     let mut skip = |path: PathBuf, reason: String| {
-        corpus.skipped.push(Skipped {
+        skipped.push(Skipped {
             path,
             line: None,
             reason,
@@ -106,35 +153,10 @@ pub fn read_folder(root: &Path) -> Result<Corpus, CorpusError> {
             Entry::File | Entry::Special => not_read.push(path),
         }
     }
-    corpus.skipped.sort_by(|a, b| a.path.cmp(&b.path));
-    if !not_read.is_empty() {
-        not_read.sort();
-        corpus.notes.push(Note::NotRead {
-            folder: root.to_path_buf(),
-            files: not_read,
-        });
-    }
+    skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    not_read.sort();
     files.sort();
-    let read: Vec<Result<Document, Skipped>> = files
-        .par_iter()
-        .map(|(path, label)| {
-            let id = path_name(path.strip_prefix(root).unwrap_or(path));
-            read_text_file(path)
-                .and_then(|raw| document(id, label.clone(), &raw, None))
-                .map_err(|reason| Skipped {
-                    path: path.clone(),
-                    line: None,
-                    reason,
-                })
-        })
-        .collect();
-    for r in read {
-        match r {
-            Ok(d) => corpus.docs.push(d),
-            Err(s) => corpus.skipped.push(s),
-        }
-    }
-    Ok(corpus)
+    Ok((files, skipped, not_read))
 }
 
 /// The entries of `dir` whose names do not start with `.` (`.DS_Store`, `.git`, editor files).

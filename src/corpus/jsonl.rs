@@ -45,11 +45,6 @@ pub fn read_jsonl_from(
     path: &Path,
     fields: &JsonlFields,
 ) -> Result<Corpus, CorpusError> {
-    let skip = |line: usize, reason: String| Skipped {
-        path: path.to_path_buf(),
-        line: Some(line),
-        reason,
-    };
     // Lines are read in order, then parsed and cleaned in parallel (order kept): parsing is
     // most of the reading time on a large file.
     let mut lines = Vec::new();
@@ -66,42 +61,7 @@ pub fn read_jsonl_from(
     let parsed: Vec<Option<Result<Document, Skipped>>> = lines
         .par_iter()
         .with_min_len(64)
-        .map(|(n, bytes)| {
-            let n = *n;
-            let Ok(line) = std::str::from_utf8(bytes) else {
-                return Some(Err(skip(n, "not UTF-8".into())));
-            };
-            if line.trim().is_empty() {
-                return None;
-            }
-            let value: serde_json::Value = match serde_json::from_str(line) {
-                Ok(v) => v,
-                Err(e) => return Some(Err(skip(n, format!("not JSON: {e}")))),
-            };
-            // id, title, label, source: a string (trimmed; empty is absent) or a number
-            // (`"label": 3`, `"id": 7`), as written
-            let field = |name: &Option<String>| {
-                let v = name.as_ref().and_then(|k| value.get(k))?;
-                let s = match v {
-                    serde_json::Value::String(s) => s.trim().to_string(),
-                    serde_json::Value::Number(n) => n.to_string(),
-                    _ => return None,
-                };
-                (!s.is_empty()).then_some(s)
-            };
-            let Some(text) = value.get(&fields.text).and_then(|v| v.as_str()) else {
-                return Some(Err(skip(n, format!("no string field \"{}\"", fields.text))));
-            };
-            let raw = match field(&fields.title) {
-                Some(t) if !t.is_empty() => format!("{t}\n{text}"),
-                _ => text.to_string(),
-            };
-            let id = field(&fields.id).unwrap_or_else(|| format!("line {n}"));
-            Some(
-                document(id, field(&fields.label), &raw, field(&fields.source))
-                    .map_err(|reason| skip(n, reason)),
-            )
-        })
+        .map(|(n, bytes)| parse_line(*n, bytes, path, fields))
         .collect();
     drop(lines);
     let mut corpus = Corpus::default();
@@ -112,6 +72,51 @@ pub fn read_jsonl_from(
         }
     }
     Ok(corpus)
+}
+
+/// One line of JSON Lines (`n`: its 1-based number): a document, a reason to skip it, or
+/// `None` for a blank line.
+pub(crate) fn parse_line(
+    n: usize,
+    bytes: &[u8],
+    path: &Path,
+    fields: &JsonlFields,
+) -> Option<Result<Document, Skipped>> {
+    let skip = |reason: String| Skipped {
+        path: path.to_path_buf(),
+        line: Some(n),
+        reason,
+    };
+    let Ok(line) = std::str::from_utf8(bytes) else {
+        return Some(Err(skip("not UTF-8".into())));
+    };
+    if line.trim().is_empty() {
+        return None;
+    }
+    let value: serde_json::Value = match serde_json::from_str(line) {
+        Ok(v) => v,
+        Err(e) => return Some(Err(skip(format!("not JSON: {e}")))),
+    };
+    // id, title, label, source: a string (trimmed; empty is absent) or a number
+    // (`"label": 3`, `"id": 7`), as written
+    let field = |name: &Option<String>| {
+        let v = name.as_ref().and_then(|k| value.get(k))?;
+        let s = match v {
+            serde_json::Value::String(s) => s.trim().to_string(),
+            serde_json::Value::Number(n) => n.to_string(),
+            _ => return None,
+        };
+        (!s.is_empty()).then_some(s)
+    };
+    let Some(text) = value.get(&fields.text).and_then(|v| v.as_str()) else {
+        return Some(Err(skip(format!("no string field \"{}\"", fields.text))));
+    };
+    let raw = match field(&fields.title) {
+        Some(t) if !t.is_empty() => format!("{t}\n{text}"),
+        _ => text.to_string(),
+    };
+    let id = field(&fields.id).unwrap_or_else(|| format!("line {n}"));
+    Some(document(id, field(&fields.label), &raw, field(&fields.source)).map_err(skip))
 }
 
 /// Standard input: JSON Lines when its first non-blank character is `{` (no article starts

@@ -12,6 +12,7 @@ mod decode;
 mod folder;
 mod jsonl;
 mod reader;
+mod stream;
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -22,6 +23,7 @@ pub use decode::{decode, read_text_file};
 pub use folder::read_folder;
 pub use jsonl::{JsonlFields, read_jsonl, read_jsonl_from, read_stdin};
 pub use reader::CorpusReader;
+pub use stream::{CHUNK_BYTES, Chunk, ChunkFn, CorpusStream, DocumentSource, Pace};
 
 use folder::Entry;
 

@@ -1,10 +1,13 @@
 //! Reading one or several corpora as one: field names, a sources filter, and the rules that
 //! keep a corpus from being counted twice or filtered to nothing by a typo.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::Path;
 
-use super::{Corpus, CorpusError, InputKind, JsonlFields, Note, path_name, read_input};
+use super::{
+    Corpus, CorpusError, CorpusStream, DocumentSource, InputKind, JsonlFields, Note, Pace,
+    read_input,
+};
 use crate::progress::{Progress, Silent, Stage, stage};
 
 /// Reads corpora with the same field names and sources filter.
@@ -82,81 +85,47 @@ impl CorpusReader {
         paths: &[P],
         progress: &dyn Progress,
     ) -> crate::Result<Corpus> {
-        let mut distinct = HashSet::new();
-        for path in paths.iter().map(AsRef::as_ref) {
-            if !distinct.insert(path.canonicalize().unwrap_or_else(|_| path.to_path_buf())) {
-                return Err(CorpusError::GivenTwice(path.to_path_buf()).into());
-            }
-        }
-        let read: Vec<Corpus> = (paths.iter())
-            .map(|p| {
-                let c = read_input(p.as_ref(), &self.fields);
-                progress.advance(1);
-                c
-            })
-            .collect::<Result<_, _>>()?;
-        if !self.sources.is_empty() {
-            let present: BTreeSet<&str> = (read.iter())
-                .flat_map(|c| c.docs.iter().filter_map(|d| d.source.as_deref()))
-                .collect();
-            let missing: Vec<String> = (self.sources.iter())
-                .filter(|s| !present.contains(s.as_str()))
-                .cloned()
-                .collect();
-            if !missing.is_empty() {
-                let names: Vec<String> = paths.iter().map(|p| path_name(p.as_ref())).collect();
-                return Err(CorpusError::UnknownSources {
-                    corpora: names.join(" + "),
-                    missing,
-                    present: present.into_iter().map(String::from).collect(),
-                }
-                .into());
-            }
-        }
-        let mut all = Corpus {
-            sources: self.sources.clone(),
-            ..Corpus::default()
-        };
-        let several = paths.len() > 1;
-        for (path, mut c) in paths.iter().map(AsRef::as_ref).zip(read) {
-            // before the filter: a kept source has a document, so only an unreadable input is
-            // empty here
-            if c.docs.is_empty() {
-                return Err(CorpusError::NoDocuments {
-                    path: path.to_path_buf(),
-                    skipped: c.skipped,
-                }
-                .into());
-            }
-            if !self.sources.is_empty() {
-                if c.docs.iter().any(|d| d.source.is_some()) {
-                    c.docs
-                        .retain(|d| (d.source.as_ref()).is_some_and(|s| self.sources.contains(s)));
-                } else {
-                    c.notes.push(Note::SourcesDoNotApply {
-                        input: path.to_path_buf(),
-                        kept: c.docs.len(),
-                    });
-                }
-            }
-            if let Some(ids) = duplicate_ids(&c) {
-                c.notes.push(Note::DuplicateIds {
-                    input: path.to_path_buf(),
-                    ids,
-                });
-            }
-            if several {
-                let own = path_name(path);
-                for d in &mut c.docs {
-                    d.source.get_or_insert_with(|| own.clone());
-                }
-            }
-            all.docs.append(&mut c.docs);
-            all.skipped.append(&mut c.skipped);
-            all.notes.append(&mut c.notes);
-            all.inputs.append(&mut c.inputs);
-        }
-        Ok(all)
+        let mut corpus = Corpus::default();
+        let mut stream = self.stream(paths)?;
+        stream.each_chunk(&mut |docs, skipped| {
+            corpus.docs.extend_from_slice(docs);
+            corpus.skipped.extend_from_slice(skipped);
+            progress.advance(docs.len() as u64);
+            Ok(())
+        })?;
+        corpus.notes = stream.notes().to_vec();
+        corpus.inputs = stream.inputs();
+        corpus.sources = self.sources.clone();
+        Ok(corpus)
+    }
+
+    /// The corpora as a stream of chunks (see [`read_all`](Self::read_all) for the rules), for
+    /// a trainer that never needs every text at once. A corpus given twice is refused here; an
+    /// input without a readable document and a source no document has, once reading gets there.
+    pub fn stream<P: AsRef<Path>>(&self, paths: &[P]) -> crate::Result<CorpusStream> {
+        let paths: Vec<&Path> = paths.iter().map(AsRef::as_ref).collect();
+        Ok(CorpusStream::new(
+            &paths,
+            self.fields.clone(),
+            self.sources.clone(),
+            Pace::Fill,
+        )?)
+    }
+
+    /// [`stream`](Self::stream) that returns what has arrived as soon as the input pauses for
+    /// `wait` (a feed on standard input), instead of filling every chunk.
+    pub fn stream_lingering<P: AsRef<Path>>(
+        &self,
+        paths: &[P],
+        wait: std::time::Duration,
+    ) -> crate::Result<CorpusStream> {
+        let paths: Vec<&Path> = paths.iter().map(AsRef::as_ref).collect();
+        Ok(CorpusStream::new(
+            &paths,
+            self.fields.clone(),
+            self.sources.clone(),
+            Pace::Linger(wait),
+        )?)
     }
 
     /// Reads one input as [`read_input`] does, with this reader's fields, and notes repeated

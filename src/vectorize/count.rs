@@ -29,7 +29,7 @@ pub(super) const NONE: u32 = u32::MAX;
 /// the control bytes, the bucket and the key, three cache lines per token). A slot here holds
 /// the hash, the id and the first 19 bytes of the key (most Arabic words), so a lookup usually
 /// touches one cache line.
-pub(super) struct WordTable {
+pub(crate) struct WordTable {
     bytes: String,
     /// `ends[id]` is where key `id` ends in `bytes`; it starts where `id - 1` ends.
     ends: Vec<u32>,
@@ -225,29 +225,14 @@ impl Forms {
 }
 
 /// One block's documents: `entries[doc_end[d - 1]..doc_end[d]]` are document `d`'s
-/// (term id, count) pairs, term ids unsorted.
-pub(super) struct Rows {
+/// (term, count) pairs, unsorted; a term is a unigram id, or [`BIGRAM`] plus a bigram id.
+pub(crate) struct Rows {
     pub doc_end: Vec<usize>,
     pub entries: Vec<(u32, u32)>,
 }
 
-/// The result of counting a corpus.
-pub(super) struct Counts {
-    /// Unigram terms, ids `0..n_unigrams`; bigram ids follow and are named by
-    /// [`Counts::bigram_parts`].
-    pub unigrams: WordTable,
-    /// (left, right) unigram ids of bigram `n_unigrams + i`.
-    pub bigrams: Vec<(u32, u32)>,
-    /// Ids that are features: unigrams when `min_n == 1`, bigrams when `max_n == 2`.
-    pub features: Range<u32>,
-    pub df: Vec<u32>,
-    pub tf: Vec<u64>,
-    /// Per block of documents, in order.
-    pub rows: Vec<Rows>,
-    /// Every distinct raw form of the corpus, its unigram term id (or [`NONE`] when the
-    /// analyser drops it) and its number of occurrences. Only for raw-text input.
-    pub forms: Option<FormCounts>,
-}
+/// Marks a bigram id in [`Rows::entries`] (unigram ids stay below it).
+pub(crate) const BIGRAM: u32 = 1 << 31;
 
 /// Every distinct raw word form of a corpus, as the tokeniser cut it, with the unigram term
 /// the analyser made of it.
@@ -256,7 +241,6 @@ pub struct FormCounts {
     /// The form's unigram term id in `unigrams`, or [`NONE`] when the analyser drops it.
     pub(super) term: Vec<u32>,
     pub(super) count: Vec<u64>,
-    /// Filled in when the fit is done (the counting pass still needs the table).
     pub(super) unigrams: WordTable,
 }
 
@@ -308,136 +292,210 @@ pub(super) fn ranges(n: usize, parts: usize) -> Vec<Range<usize>> {
     (0..n).step_by(size).map(|a| a..(a + size).min(n)).collect()
 }
 
-pub(super) fn count(src: &dyn TermSource, ngram_range: (usize, usize)) -> Counts {
-    let (uni, bi) = (ngram_range.0 <= 1, ngram_range.1 >= 2);
-    // Step 1: one block per thread, so there are few tables to merge.
-    let blocks: Vec<Forms> = balanced_ranges(src, rayon::current_num_threads())
-        .into_par_iter()
-        .map(|r| Forms::read(src, r))
-        .collect();
-
-    // Step 2: one corpus table; the first block's ids stay as they are.
-    let mut blocks = blocks.into_iter();
-    let first = blocks.next().expect("at least one document");
-    let (mut forms, mut kinds) = (first.table, first.kinds);
-    let mut seqs = vec![(first.seq, first.doc_end, None::<Vec<u32>>)];
-    for b in blocks {
-        let map: Vec<u32> = (0..b.table.len() as u32)
-            .map(|l| {
-                let (g, new) = forms.intern(b.table.get(l));
-                if new {
-                    kinds.push(b.kinds[l as usize]);
-                }
-                g
-            })
-            .collect();
-        seqs.push((b.seq, b.doc_end, Some(map)));
-    }
-    let analyzer = src.text(0).map(|(a, _)| a);
-    let mut unigrams = WordTable::default();
-    let form_term: Vec<u32> = match analyzer {
-        Some(a) => analyse_forms(a, &forms, &kinds)
-            .iter()
-            .map(|t| t.as_deref().map_or(NONE, |t| unigrams.intern(t).0))
-            .collect(),
-        None => {
-            // Pre-analysed input: the forms are the terms.
-            unigrams = std::mem::take(&mut forms);
-            (0..unigrams.len() as u32).collect()
-        }
-    };
-    let n_uni = unigrams.len();
-
-    // Step 3: count per document.
-    let parts: Vec<(Part, Option<Vec<u32>>)> = seqs
-        .into_par_iter()
-        .map(|(seq, doc_end, map)| {
-            let term_of: Vec<u32> = match &map {
-                Some(m) => m.iter().map(|&g| form_term[g as usize]).collect(),
-                None => form_term[..].to_vec(),
-            };
-            (Part::count(&seq, &doc_end, &term_of, n_uni, uni, bi), map)
-        })
-        .collect();
-
-    // Merge the block bigram ids into corpus ids after the unigrams.
-    let mut bigram_ids: rustc_hash::FxHashMap<(u32, u32), u32> = Default::default();
-    let mut bigrams = Vec::new();
-    let mut maps = Vec::with_capacity(parts.len());
-    for (p, _) in &parts {
-        maps.push(
-            p.bigrams
-                .iter()
-                .map(|&key| {
-                    *bigram_ids.entry(key).or_insert_with(|| {
-                        bigrams.push(key);
-                        (n_uni + bigrams.len() - 1) as u32
-                    })
-                })
-                .collect::<Vec<u32>>(),
-        );
-    }
-    let n_terms = n_uni + bigrams.len();
-    let (mut df, mut tf) = (vec![0u32; n_terms], vec![0u64; n_terms]);
-    let mut form_count = vec![0u64; if analyzer.is_some() { forms.len() } else { 0 }];
-    let mut rows = Vec::with_capacity(parts.len());
-    for ((mut p, form_map), map) in parts.into_iter().zip(maps) {
-        let local = |id: u32| {
-            if (id as usize) < n_uni {
-                id
-            } else {
-                map[id as usize - n_uni]
-            }
-        };
-        for (id, (&d, &t)) in p.df.iter().zip(&p.tf).enumerate() {
-            let g = local(id as u32) as usize;
-            df[g] += d;
-            tf[g] += t;
-        }
-        if !map.is_empty() {
-            p.entries.par_iter_mut().for_each(|e| e.0 = local(e.0));
-        }
-        if !form_count.is_empty() {
-            for (l, &c) in p.form_count.iter().enumerate() {
-                let g = form_map.as_ref().map_or(l, |m| m[l] as usize);
-                form_count[g] += c;
-            }
-        }
-        rows.push(Rows {
-            doc_end: p.doc_end,
-            entries: p.entries,
-        });
-    }
-    let features = match (uni, bi) {
-        (true, true) => 0..n_terms as u32,
-        (true, false) => 0..n_uni as u32,
-        _ => n_uni as u32..n_terms as u32,
-    };
-    Counts {
-        unigrams,
-        bigrams,
-        features,
-        df,
-        tf,
-        rows,
-        forms: analyzer.map(|_| FormCounts {
-            table: forms,
-            term: form_term,
-            count: form_count,
-            unigrams: WordTable::default(),
-        }),
-    }
+/// What counting has seen so far, chunk after chunk: every distinct word form and its term,
+/// the unigram and bigram terms with their document and total frequencies. Term ids are given
+/// in first-seen order, so they depend on the order of the documents, never on how they were
+/// cut into chunks or blocks.
+pub(crate) struct Counter<'a> {
+    /// The analyser of raw-text input; `None` when the documents are term lists already.
+    analyzer: Option<&'a Analyzer>,
+    uni: bool,
+    bi: bool,
+    /// Distinct raw forms (raw-text input only), their token kinds, terms and occurrences.
+    forms: WordTable,
+    kinds: Vec<TokenKind>,
+    form_term: Vec<u32>,
+    form_count: Vec<u64>,
+    pub unigrams: WordTable,
+    bigram_ids: rustc_hash::FxHashMap<(u32, u32), u32>,
+    /// (left, right) unigram ids of each bigram.
+    pub bigrams: Vec<(u32, u32)>,
+    pub df_uni: Vec<u32>,
+    pub tf_uni: Vec<u64>,
+    pub df_bi: Vec<u32>,
+    pub tf_bi: Vec<u64>,
+    pub n_docs: usize,
 }
 
-/// Step 2's analysis: the term of every distinct form, in parallel.
-fn analyse_forms(a: &Analyzer, forms: &WordTable, kinds: &[TokenKind]) -> Vec<Option<String>> {
-    (0..forms.len() as u32)
-        .into_par_iter()
-        .with_min_len(4096)
-        .map_init(String::new, |norm, id| {
-            a.analyze_word(forms.get(id), kinds[id as usize], norm)
+impl<'a> Counter<'a> {
+    pub fn new(analyzer: Option<&'a Analyzer>, ngram_range: (usize, usize)) -> Self {
+        Counter {
+            analyzer,
+            uni: ngram_range.0 <= 1,
+            bi: ngram_range.1 >= 2,
+            forms: WordTable::default(),
+            kinds: Vec::new(),
+            form_term: Vec::new(),
+            form_count: Vec::new(),
+            unigrams: WordTable::default(),
+            bigram_ids: Default::default(),
+            bigrams: Vec::new(),
+            df_uni: Vec::new(),
+            tf_uni: Vec::new(),
+            df_bi: Vec::new(),
+            tf_bi: Vec::new(),
+            n_docs: 0,
+        }
+    }
+
+    /// The name of term `t` (a unigram id, or [`BIGRAM`] plus a bigram id).
+    pub fn name(&self, t: u32) -> std::borrow::Cow<'_, str> {
+        if t & BIGRAM == 0 {
+            self.unigrams.get(t).into()
+        } else {
+            let (l, r) = self.bigrams[(t & !BIGRAM) as usize];
+            format!("{} {}", self.unigrams.get(l), self.unigrams.get(r)).into()
+        }
+    }
+
+    /// The terms that are features (unigrams, bigrams or both, by the n-gram range), each with
+    /// its document frequency, in id order: unigrams first.
+    pub fn features(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        let uni = (self.uni.then_some(self.df_uni.iter()).into_iter().flatten())
+            .enumerate()
+            .map(|(i, &d)| (i as u32, d));
+        let bi = (self.bi.then_some(self.df_bi.iter()).into_iter().flatten())
+            .enumerate()
+            .map(|(i, &d)| (BIGRAM | i as u32, d));
+        uni.chain(bi)
+    }
+
+    /// Total occurrences of term `t`.
+    pub fn tf(&self, t: u32) -> u64 {
+        if t & BIGRAM == 0 {
+            self.tf_uni[t as usize]
+        } else {
+            self.tf_bi[(t & !BIGRAM) as usize]
+        }
+    }
+
+    /// Counts the documents of `src`, which follow every document counted so far; returns
+    /// their rows, one [`Rows`] per block, in document order.
+    pub fn add(&mut self, src: &dyn TermSource) -> Vec<Rows> {
+        if src.n_docs() == 0 {
+            return Vec::new();
+        }
+        // Step 1: one block per thread, so there are few tables to merge.
+        let blocks: Vec<Forms> = balanced_ranges(src, rayon::current_num_threads())
+            .into_par_iter()
+            .map(|r| Forms::read(src, r))
+            .collect();
+
+        // Step 2: the blocks' forms into the corpus table, and the new forms' terms.
+        let first_new = self.form_term.len();
+        let mut seqs = Vec::with_capacity(blocks.len());
+        for b in blocks {
+            let map: Vec<u32> = (0..b.table.len() as u32)
+                .map(|l| self.intern_form(b.table.get(l), b.kinds[l as usize]))
+                .collect();
+            seqs.push((b.seq, b.doc_end, map));
+        }
+        self.analyse_new_forms(first_new);
+        self.form_count.resize(self.form_term.len(), 0);
+        let n_uni = self.unigrams.len();
+
+        // Step 3: count per document, per block in parallel.
+        let (uni, bi, form_term) = (self.uni, self.bi, &self.form_term);
+        let parts: Vec<(Part, Vec<u32>)> = seqs
+            .into_par_iter()
+            .map(|(seq, doc_end, map)| {
+                let term_of: Vec<u32> = map.iter().map(|&g| form_term[g as usize]).collect();
+                (Part::count(&seq, &doc_end, &term_of, n_uni, uni, bi), map)
+            })
+            .collect();
+
+        // Merge the blocks in order: bigram ids, frequencies, the entries' bigram ids.
+        self.df_uni.resize(n_uni, 0);
+        self.tf_uni.resize(n_uni, 0);
+        let mut rows = Vec::with_capacity(parts.len());
+        for (mut p, form_map) in parts {
+            let global: Vec<u32> = (p.bigrams.iter())
+                .map(|&key| {
+                    *self.bigram_ids.entry(key).or_insert_with(|| {
+                        self.bigrams.push(key);
+                        (self.bigrams.len() - 1) as u32
+                    })
+                })
+                .collect();
+            self.df_bi.resize(self.bigrams.len(), 0);
+            self.tf_bi.resize(self.bigrams.len(), 0);
+            for (id, (&d, &t)) in p.df.iter().zip(&p.tf).enumerate() {
+                if id < n_uni {
+                    self.df_uni[id] += d;
+                    self.tf_uni[id] += t;
+                } else {
+                    let g = global[id - n_uni] as usize;
+                    self.df_bi[g] += d;
+                    self.tf_bi[g] += t;
+                }
+            }
+            if !global.is_empty() {
+                p.entries.par_iter_mut().for_each(|e| {
+                    if e.0 as usize >= n_uni {
+                        e.0 = BIGRAM | global[e.0 as usize - n_uni];
+                    }
+                });
+            }
+            if self.analyzer.is_some() {
+                for (l, &c) in p.form_count.iter().enumerate() {
+                    self.form_count[form_map[l] as usize] += c;
+                }
+            }
+            rows.push(Rows {
+                doc_end: p.doc_end,
+                entries: p.entries,
+            });
+        }
+        self.n_docs += src.n_docs();
+        rows
+    }
+
+    /// The corpus id of a form, interned on first sight (raw text: in the form table; term
+    /// lists: the form is its own term).
+    fn intern_form(&mut self, form: &str, kind: TokenKind) -> u32 {
+        if self.analyzer.is_none() {
+            let (id, new) = self.unigrams.intern(form);
+            if new {
+                self.form_term.push(id);
+            }
+            return id;
+        }
+        let (id, new) = self.forms.intern(form);
+        if new {
+            self.kinds.push(kind);
+            self.form_term.push(NONE);
+        }
+        id
+    }
+
+    /// Analyses the forms from `first` on, each once, in parallel, and interns their terms in
+    /// form order.
+    fn analyse_new_forms(&mut self, first: usize) {
+        let Some(a) = self.analyzer else {
+            return;
+        };
+        let (forms, kinds) = (&self.forms, &self.kinds);
+        let terms: Vec<Option<String>> = (first as u32..forms.len() as u32)
+            .into_par_iter()
+            .with_min_len(4096)
+            .map_init(String::new, |norm, id| {
+                a.analyze_word(forms.get(id), kinds[id as usize], norm)
+            })
+            .collect();
+        for (i, t) in terms.into_iter().enumerate() {
+            self.form_term[first + i] = t.map_or(NONE, |t| self.unigrams.intern(&t).0);
+        }
+    }
+
+    /// Every distinct raw form with its term and occurrences (raw-text input only).
+    pub fn into_forms(self) -> Option<FormCounts> {
+        self.analyzer.map(|_| FormCounts {
+            table: self.forms,
+            term: self.form_term,
+            count: self.form_count,
+            unigrams: self.unigrams,
         })
-        .collect()
+    }
 }
 
 /// Step 3's result for one block.

@@ -11,7 +11,7 @@ mod count;
 mod surface;
 
 pub use count::FormCounts;
-use count::{NONE, Rows, ranges};
+use count::{BIGRAM, Counter, NONE, Rows, ranges};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -147,7 +147,7 @@ pub struct TfidfVectorizer {
 
 /// Where the terms of each document come from: ready-made token lists or raw texts run through
 /// an [`Analyzer`]. Either way every term is handed out as a borrowed `&str`.
-trait TermSource: Sync {
+pub(crate) trait TermSource: Sync {
     fn n_docs(&self) -> usize;
     /// Calls `f` with each (unigram) term of document `i`, in order.
     fn terms(&self, i: usize, f: &mut dyn FnMut(&str));
@@ -302,6 +302,86 @@ impl ValidTfidfParams {
     }
 }
 
+/// The vocabulary a fit keeps, from a [`Counter`]'s frequencies: the terms within `min_df` and
+/// `max_df` (and the `max_features` most frequent), sorted, with their idf and the column of
+/// every counted term.
+pub(crate) struct Selected {
+    pub vocabulary: Vec<String>,
+    pub idf: Vec<f64>,
+    col_uni: Vec<u32>,
+    col_bi: Vec<u32>,
+}
+
+impl Selected {
+    /// scikit-learn's rules: max_doc_count = max_df if int else max_df * n_doc (same for
+    /// min_df); a term is kept when min_doc_count <= df <= max_doc_count.
+    pub fn of(counter: &Counter<'_>, p: &TfidfParams) -> Result<Selected, VectorizeError> {
+        let n = counter.n_docs;
+        let (max_doc, min_doc) = (p.max_df.bound(n), p.min_df.bound(n));
+        if max_doc < min_doc {
+            return Err(VectorizeError::MaxDfBelowMinDf);
+        }
+        let mut kept: Vec<(u32, std::borrow::Cow<'_, str>)> = (counter.features())
+            .filter(|&(_, df)| {
+                let d = f64::from(df);
+                d <= max_doc && d >= min_doc
+            })
+            .map(|(g, _)| (g, counter.name(g)))
+            .collect();
+        if let Some(limit) = p.max_features
+            && kept.len() > limit
+        {
+            // The `limit` terms with the highest total count. Ties at the cut are broken by
+            // term order: what scikit-learn's `argsort` gives when it happens to be stable
+            // (its columns are in term order, but its default sort is not stable).
+            kept.select_nth_unstable_by(limit - 1, |a, b| {
+                (counter.tf(b.0))
+                    .cmp(&counter.tf(a.0))
+                    .then_with(|| a.1.cmp(&b.1))
+            });
+            kept.truncate(limit);
+        }
+        if kept.is_empty() {
+            return Err(VectorizeError::EmptyVocabulary(n));
+        }
+        kept.par_sort_unstable_by(|a, b| a.1.cmp(&b.1));
+        let df = |g: u32| {
+            if g & BIGRAM == 0 {
+                counter.df_uni[g as usize]
+            } else {
+                counter.df_bi[(g & !BIGRAM) as usize]
+            }
+        };
+        let idf = (kept.iter())
+            .map(|&(g, _)| idf_of(n, df(g), p.smooth_idf))
+            .collect();
+        let mut col_uni = vec![NONE; counter.df_uni.len()];
+        let mut col_bi = vec![NONE; counter.df_bi.len()];
+        for (c, &(g, _)) in kept.iter().enumerate() {
+            if g & BIGRAM == 0 {
+                col_uni[g as usize] = c as u32;
+            } else {
+                col_bi[(g & !BIGRAM) as usize] = c as u32;
+            }
+        }
+        Ok(Selected {
+            vocabulary: kept.into_iter().map(|(_, t)| t.into_owned()).collect(),
+            idf,
+            col_uni,
+            col_bi,
+        })
+    }
+
+    /// The column of counted term `t`, or [`NONE`] when the vocabulary left it out.
+    pub fn col(&self, t: u32) -> u32 {
+        if t & BIGRAM == 0 {
+            self.col_uni[t as usize]
+        } else {
+            self.col_bi[(t & !BIGRAM) as usize]
+        }
+    }
+}
+
 impl TfidfVectorizer {
     fn fit_source(
         params: &ValidTfidfParams,
@@ -313,65 +393,11 @@ impl TfidfVectorizer {
         if n == 0 {
             return Err(VectorizeError::NoDocuments);
         }
-        let mut counts = count::count(src, p.ngram_range);
-        let name = |g: u32| -> std::borrow::Cow<'_, str> {
-            let n_uni = counts.unigrams.len();
-            if (g as usize) < n_uni {
-                counts.unigrams.get(g).into()
-            } else {
-                let (l, r) = counts.bigrams[g as usize - n_uni];
-                format!("{} {}", counts.unigrams.get(l), counts.unigrams.get(r)).into()
-            }
-        };
-        let (df, tf) = (&counts.df, &counts.tf);
-
-        // scikit-learn: max_doc_count = max_df if int else max_df * n_doc (same for min_df);
-        // a term is kept when min_doc_count <= df <= max_doc_count.
-        let (max_doc, min_doc) = (p.max_df.bound(n), p.min_df.bound(n));
-        if max_doc < min_doc {
-            return Err(VectorizeError::MaxDfBelowMinDf);
-        }
-        let mut kept: Vec<(u32, std::borrow::Cow<'_, str>)> = counts
-            .features
-            .clone()
-            .filter(|&g| {
-                let d = f64::from(df[g as usize]);
-                d <= max_doc && d >= min_doc
-            })
-            .map(|g| (g, name(g)))
-            .collect();
-        if let Some(limit) = p.max_features
-            && kept.len() > limit
-        {
-            // The `limit` terms with the highest total count. Ties at the cut are broken by
-            // term order: what scikit-learn's `argsort` gives when it happens to be stable
-            // (its columns are in term order, but its default sort is not stable).
-            kept.select_nth_unstable_by(limit - 1, |a, b| {
-                tf[b.0 as usize]
-                    .cmp(&tf[a.0 as usize])
-                    .then_with(|| a.1.cmp(&b.1))
-            });
-            kept.truncate(limit);
-        }
-        if kept.is_empty() {
-            return Err(VectorizeError::EmptyVocabulary(n));
-        }
-        kept.par_sort_unstable_by(|a, b| a.1.cmp(&b.1));
-        let idf: Vec<f64> = kept
-            .iter()
-            .map(|&(g, _)| idf_of(n, df[g as usize], p.smooth_idf))
-            .collect();
-        let n_terms = df.len();
-        let mut term_col = vec![NONE; n_terms];
-        for (c, &(g, _)) in kept.iter().enumerate() {
-            term_col[g as usize] = c as u32;
-        }
-        let vocabulary: Vec<String> = kept.into_iter().map(|(_, t)| t.into_owned()).collect();
-        let v = Self::from_parts(p, vocabulary, idf);
-        let forms = counts.forms.take().map(|mut f| {
-            f.unigrams = std::mem::take(&mut counts.unigrams);
-            f
-        });
+        let mut counter = Counter::new(src.text(0).map(|(a, _)| a), p.ngram_range);
+        let rest = counter.add(src);
+        let selected = Selected::of(&counter, &p)?;
+        let forms = counter.into_forms();
+        let v = Self::from_parts(p, selected.vocabulary.clone(), selected.idf.clone());
         if !want.matrix {
             return Ok(Fitted {
                 vectorizer: v,
@@ -382,7 +408,6 @@ impl TfidfVectorizer {
         }
 
         // Pass 2: build the CSR rows straight from the per-document counts, written in place.
-        let rest = counts.rows;
         let row_nnz: Vec<Vec<usize>> = rest
             .par_iter()
             .map(
@@ -396,7 +421,7 @@ impl TfidfVectorizer {
                         .map(|&end| {
                             let k = entries[start..end]
                                 .iter()
-                                .filter(|e| term_col[e.0 as usize] != NONE)
+                                .filter(|e| selected.col(e.0) != NONE)
                                 .count();
                             start = end;
                             k
@@ -444,7 +469,7 @@ impl TfidfVectorizer {
                     row.extend(
                         entries[start..end]
                             .iter()
-                            .map(|&(g, c)| (term_col[g as usize], c))
+                            .map(|&(g, c)| (selected.col(g), c))
                             .filter(|e| e.0 != NONE),
                     );
                     row.sort_unstable_by_key(|e| e.0);
