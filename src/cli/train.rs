@@ -3,16 +3,17 @@
 
 use clap::Args;
 use std::path::PathBuf;
-use tasnif::metrics::clustering;
+use tasnif::corpus::{ChunkFn, CorpusError, DocumentSource, Input, Note};
+use tasnif::linalg::Budget;
 use tasnif::model::ModelKind;
 use tasnif::progress::Stage;
 use tasnif::topics::{KChoice, KMeansAlgorithm, TopicsError};
 use tasnif::{Error, SupervisedParams, TopicParams};
 
-use super::output::SkipReport;
+use super::output::{SkipReport, print_notes};
 use super::progress::Bars;
 use super::topics::{print_topics, topic_rows};
-use super::{Failure, FieldArgs, KMeansChoice, Outcome, exit_code, read_corpus, shown};
+use super::{Failure, FieldArgs, KMeansChoice, Outcome, exit_code, shown};
 
 #[derive(Args)]
 pub(crate) struct TrainArgs {
@@ -61,6 +62,57 @@ pub(crate) struct TrainArgs {
     /// A JSON summary (model, counts, topics, k scan, agreement with labels) instead of text
     #[arg(long)]
     json: bool,
+    /// Memory the corpus's counts may take before they go to a temporary file (in the system's
+    /// temporary folder, TMPDIR), e.g. 512M or 4G; by default a quarter of the machine's memory.
+    #[arg(long, value_parser = parse_size, value_name = "SIZE")]
+    memory_budget: Option<u64>,
+}
+
+/// A size in bytes: a number with an optional K, M or G (powers of 1,024).
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (digits, unit) = match t.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => t.split_at(i),
+        None => (t, ""),
+    };
+    let bad = || format!("expected a size such as 512M or 4G, got {s:?}");
+    let n: u64 = digits.parse().map_err(|_| bad())?;
+    let scale: u64 = match unit.to_ascii_uppercase().trim_end_matches('B') {
+        "" => 1,
+        "K" => 1 << 10,
+        "M" => 1 << 20,
+        "G" => 1 << 30,
+        _ => return Err(bad()),
+    };
+    Ok(n.saturating_mul(scale))
+}
+
+/// The corpus stream, its skipped inputs reported on stderr as the chunks go by.
+struct Reporting<'a, S> {
+    inner: S,
+    skips: &'a mut SkipReport,
+}
+
+impl<S: DocumentSource> DocumentSource for Reporting<'_, S> {
+    fn each_chunk(&mut self, f: &mut ChunkFn<'_>) -> tasnif::Result<()> {
+        let skips = &mut *self.skips;
+        self.inner.each_chunk(&mut |docs, skipped| {
+            skips.note_all(skipped);
+            f(docs, skipped)
+        })
+    }
+
+    fn inputs(&self) -> Vec<Input> {
+        self.inner.inputs()
+    }
+
+    fn sources(&self) -> &[String] {
+        self.inner.sources()
+    }
+
+    fn notes(&self) -> &[Note] {
+        self.inner.notes()
+    }
 }
 
 pub(crate) fn run(a: TrainArgs) -> Outcome {
@@ -69,31 +121,51 @@ pub(crate) fn run(a: TrainArgs) -> Outcome {
     let started = std::time::Instant::now();
     let progress = Bars::new(a.quiet, a.timings);
     let mut skips = SkipReport::default();
-    let corpus = read_corpus(
-        &a.fields.reader(&a.sources),
-        &a.corpus,
-        &progress,
-        &mut skips,
-    )?;
+    let budget = match a.memory_budget {
+        Some(bytes) => Budget {
+            bytes,
+            ..Budget::default()
+        },
+        None => Budget::default(),
+    };
+    let stream = a.fields.reader(&a.sources).stream(&a.corpus)?;
+    let name = (stream.inputs().iter())
+        .map(|i| shown(&i.path))
+        .collect::<Vec<_>>()
+        .join(" + ");
+    let mut source = Reporting {
+        inner: stream,
+        skips: &mut skips,
+    };
     // errors about the training itself name the corpus
-    let named = |e: Error| -> Failure {
+    let named = |e: Error, skips: &mut SkipReport| -> Failure {
         match e {
-            e @ Error::Topics(TopicsError::OneArticle(_))
-            | e @ Error::Supervised(tasnif::supervised::SupervisedError::OneArticle(_)) => e.into(),
+            Error::Corpus(CorpusError::NoDocuments { path, skipped }) => {
+                skips.note_all(&skipped);
+                Failure(format!(
+                    "{}: no readable documents ({} skipped)",
+                    shown(&path),
+                    skipped.len()
+                ))
+            }
+            e @ (Error::Corpus(_)
+            | Error::Topics(TopicsError::OneArticle(_))
+            | Error::Supervised(tasnif::supervised::SupervisedError::OneArticle(_))) => e.into(),
             e => {
                 let Failure(msg) = e.into();
-                Failure(format!("{}: {msg}", corpus.name()))
+                Failure(format!("{name}: {msg}"))
             }
         }
     };
-    let (model, assignments) = if a.supervised {
-        let fit = SupervisedParams::new()
-            .seed(a.seed)
-            .check()?
-            .fit_with(&corpus, &progress)
-            .map_err(named)?;
+    let (model, against_labels) = if a.supervised {
+        let fit = SupervisedParams::new().seed(a.seed).check()?.fit_source(
+            &mut source,
+            &budget,
+            &progress,
+        );
+        let fit = fit.map_err(|e| named(e, source.skips))?;
         for s in &fit.unlabelled {
-            skips.note(&s.path.display().to_string(), &s.reason);
+            source.skips.note(&s.path.display().to_string(), &s.reason);
         }
         (fit.model, None)
     } else {
@@ -106,29 +178,16 @@ pub(crate) fn run(a: TrainArgs) -> Outcome {
             .seed(a.seed)
             .kmeans_algorithm(algorithm)
             .check()?
-            .fit_with(&corpus, &progress)
-            .map_err(named)?;
-        (fit.model, Some(fit.assignments))
+            .fit_source(&mut source, &budget, &progress);
+        let fit = fit.map_err(|e| named(e, source.skips))?;
+        (fit.model, fit.against_labels)
     };
+    print_notes(source.inner.notes());
     progress.stage(Stage::Saving, || model.save(&a.out, a.force))?;
     let secs = started.elapsed().as_secs_f64();
     let skipped = skips.total();
     drop(skips);
-    // topics against the corpus labels, when every document has one
-    let agreement = match (assignments, corpus.docs.iter().all(|d| d.label.is_some())) {
-        (Some(labels), true) => {
-            let truth: Vec<&str> = (corpus.docs.iter())
-                .map(|d| d.label.as_deref().unwrap_or_default())
-                .collect();
-            let (t, _) = clustering::encode_labels(&truth);
-            Some((
-                clustering::nmi(&t, &labels),
-                clustering::ari(&t, &labels),
-                clustering::purity(&t, &labels),
-            ))
-        }
-        _ => None,
-    };
+    let agreement = against_labels.map(|g| (g.nmi, g.ari, g.purity));
     if a.json {
         let mut v = serde_json::json!({
             "model": a.out, "kind": model.kind_name(), "documents": model.facts().n_docs,

@@ -339,18 +339,7 @@ pub fn read_input(path: &Path, fields: &JsonlFields) -> Result<Corpus, CorpusErr
         Entry::File if is_jsonl_path(path) => (read_jsonl(path, fields)?, InputKind::JsonLines),
         Entry::File => (read_single(path), InputKind::TextFile),
         Entry::Special => return Err(CorpusError::Special(path.to_path_buf())),
-        Entry::Bad(reason) => {
-            return Err(
-                if std::fs::symlink_metadata(path).is_err() && !path.as_os_str().is_empty() {
-                    CorpusError::NotFound(path.to_path_buf())
-                } else {
-                    CorpusError::Unreadable {
-                        path: path.to_path_buf(),
-                        reason,
-                    }
-                },
-            );
-        }
+        Entry::Bad(reason) => return Err(stream::unusable(path, reason)),
     };
     corpus.inputs.push(Input {
         path: path.to_path_buf(),

@@ -288,16 +288,19 @@ fn open_input(
             InputKind::TextFile,
         )),
         Entry::Special => Err(CorpusError::Special(path.to_path_buf())),
-        Entry::Bad(reason) => Err(
-            if std::fs::symlink_metadata(path).is_err() && !path.as_os_str().is_empty() {
-                CorpusError::NotFound(path.to_path_buf())
-            } else {
-                CorpusError::Unreadable {
-                    path: path.to_path_buf(),
-                    reason,
-                }
-            },
-        ),
+        Entry::Bad(reason) => Err(unusable(path, reason)),
+    }
+}
+
+/// The error for a path that cannot be looked at: missing, or unreadable for `reason`.
+pub(crate) fn unusable(path: &Path, reason: String) -> CorpusError {
+    if std::fs::symlink_metadata(path).is_err() && !path.as_os_str().is_empty() {
+        CorpusError::NotFound(path.to_path_buf())
+    } else {
+        CorpusError::Unreadable {
+            path: path.to_path_buf(),
+            reason,
+        }
     }
 }
 
@@ -401,10 +404,7 @@ pub type ChunkFn<'a> = dyn FnMut(&[Document], &[Skipped]) -> crate::Result<()> +
 pub trait DocumentSource {
     /// Calls `f` with the documents in order, chunk by chunk, and the inputs skipped with
     /// each chunk. An error from `f` or from reading stops the reading and is returned.
-    fn each_chunk(
-        &mut self,
-        f: &mut ChunkFn<'_>,
-    ) -> crate::Result<()>;
+    fn each_chunk(&mut self, f: &mut ChunkFn<'_>) -> crate::Result<()>;
 
     /// What was read: the inputs, in order.
     fn inputs(&self) -> Vec<Input>;
@@ -416,11 +416,8 @@ pub trait DocumentSource {
     fn notes(&self) -> &[Note];
 }
 
-impl DocumentSource for Corpus {
-    fn each_chunk(
-        &mut self,
-        f: &mut ChunkFn<'_>,
-    ) -> crate::Result<()> {
+impl DocumentSource for &Corpus {
+    fn each_chunk(&mut self, f: &mut ChunkFn<'_>) -> crate::Result<()> {
         // the chunks a stream of this corpus's text would have (by text length), so that a
         // corpus in memory and the same corpus streamed are counted alike
         let mut start = 0;
@@ -477,12 +474,14 @@ impl CorpusStream {
             }
             let kind = if path == Path::new("-") {
                 InputKind::Stdin
-            } else if path.is_dir() {
-                InputKind::Folder
-            } else if is_jsonl_path(path) {
-                InputKind::JsonLines
             } else {
-                InputKind::TextFile
+                match Entry::of(path) {
+                    Entry::Folder => InputKind::Folder,
+                    Entry::File if is_jsonl_path(path) => InputKind::JsonLines,
+                    Entry::File => InputKind::TextFile,
+                    Entry::Special => return Err(CorpusError::Special(path.to_path_buf())),
+                    Entry::Bad(reason) => return Err(unusable(path, reason)),
+                }
             };
             inputs.push(Input {
                 path: path.to_path_buf(),
@@ -521,10 +520,7 @@ impl CorpusStream {
 }
 
 impl DocumentSource for CorpusStream {
-    fn each_chunk(
-        &mut self,
-        f: &mut ChunkFn<'_>,
-    ) -> crate::Result<()> {
+    fn each_chunk(&mut self, f: &mut ChunkFn<'_>) -> crate::Result<()> {
         let several = self.inputs.len() > 1;
         let mut present: BTreeSet<String> = BTreeSet::new();
         for input in self.inputs.clone() {

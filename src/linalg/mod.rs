@@ -1,13 +1,17 @@
 //! Linear algebra: the sparse matrix every stage shares, the truncated SVD (LSA) and the
 //! kernels under it.
 
+mod counts;
 mod dense;
 mod kernels;
 mod sparse;
+pub(crate) mod store;
 mod svd;
 
+pub use counts::{BLOCK_ROWS, CountBlock, CountMatrix};
 pub use dense::normalize_rows;
 pub use sparse::CsrMatrix;
+pub use store::Budget;
 pub use svd::{Projector, Svd, SvdError, SvdParams, ValidSvdParams};
 
 #[cfg(test)]

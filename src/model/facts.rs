@@ -32,15 +32,14 @@ pub enum TrainedParams {
 }
 
 impl TrainingFacts {
-    /// The facts of a model trained now on `n_docs` documents of `corpus`.
-    pub(crate) fn of(corpus: &Corpus, n_docs: usize, seed: u64, params: TrainedParams) -> Self {
+    /// The facts of a model trained now on `n_docs` documents (the corpus named by the
+    /// caller).
+    pub(crate) fn now(n_docs: usize, seed: u64, params: TrainedParams) -> Self {
         TrainingFacts {
-            corpora: (corpus.inputs.iter())
-                .map(|i| crate::corpus::path_name(&i.path))
-                .collect(),
-            sources: corpus.sources.clone(),
+            corpora: Vec::new(),
+            sources: Vec::new(),
             n_docs,
-            n_skipped: corpus.skipped.len(),
+            n_skipped: 0,
             trained_on: training_date(),
             seed,
             tasnif_version: env!("CARGO_PKG_VERSION").to_string(),

@@ -42,11 +42,13 @@ mod tests;
 
 use serde::{Deserialize, Serialize};
 
-use crate::corpus::{Corpus, Skipped, path_name};
+use crate::corpus::{Corpus, DocumentSource, InputKind, Skipped, path_name};
+use crate::linalg::Budget;
 use crate::model::{Model, ModelKind, TrainedParams, TrainingFacts};
 use crate::progress::{Progress, Silent, Stage, stage};
 use crate::text::{Analyzer, AnalyzerConfig};
-use crate::vectorize::{DocFreq, TfidfParams, surface_words};
+use crate::vectorize::counted::Counted;
+use crate::vectorize::{DocFreq, Selected, TfidfParams, TfidfVectorizer, surface_words};
 
 pub use linear::LinearModel;
 pub use params::{
@@ -176,52 +178,87 @@ impl ValidSupervisedParams {
         corpus: &Corpus,
         progress: &dyn Progress,
     ) -> crate::Result<SupervisedFit> {
+        self.fit_source(&mut &*corpus, &Budget::default(), progress)
+    }
+
+    /// Trains a classifier on documents read chunk by chunk from `source`: only the labelled
+    /// ones are counted (the others are listed in [`SupervisedFit::unlabelled`]).
+    pub fn fit_source(
+        &self,
+        source: &mut dyn DocumentSource,
+        budget: &Budget,
+        progress: &dyn Progress,
+    ) -> crate::Result<SupervisedFit> {
         let params = &self.0;
-        if let Some(file) = corpus.text_file_input() {
-            return Err(SupervisedError::OneArticle(path_name(file)).into());
-        }
-        if corpus.docs.is_empty() {
-            return Err(SupervisedError::NoDocuments.into());
-        }
-        let docs: Vec<&crate::corpus::Document> =
-            corpus.docs.iter().filter(|d| d.label.is_some()).collect();
-        if docs.is_empty() {
-            return Err(SupervisedError::MissingLabels(corpus.docs.len()).into());
-        }
-        let unlabelled = (corpus.docs.iter())
-            .filter(|d| d.label.is_none())
-            .map(|d| Skipped {
-                path: d.id.clone().into(),
-                line: None,
-                reason: "no label (supervised training needs one)".into(),
+        let inputs = source.inputs();
+        let analyzer = Analyzer::new(params.analyzer.clone())?;
+        let mut counted = Counted::new(&analyzer, params.tfidf.ngram_range, budget);
+        let (mut doc_labels, mut doc_sources) = (Vec::new(), Vec::new());
+        let mut unlabelled = Vec::new();
+        let mut skipped = 0;
+        stage(progress, Stage::Reading, 0, || {
+            source.each_chunk(&mut |docs, skips| {
+                let mut texts = Vec::with_capacity(docs.len());
+                for d in docs {
+                    match &d.label {
+                        Some(l) => {
+                            texts.push(d.text.as_str());
+                            doc_labels.push(l.clone());
+                            doc_sources.push(d.source.clone());
+                        }
+                        None => unlabelled.push(Skipped {
+                            path: d.id.clone().into(),
+                            line: None,
+                            reason: "no label (supervised training needs one)".into(),
+                        }),
+                    }
+                }
+                counted
+                    .add(&analyzer, &texts)
+                    .map_err(|e| SupervisedError::Spill(e.to_string()))?;
+                skipped += skips.len();
+                progress.advance(docs.len() as u64);
+                Ok(())
             })
-            .collect();
-        let mut labels: Vec<String> = docs.iter().filter_map(|d| d.label.clone()).collect();
+        })?;
+        // after reading, so that an unreadable file is named for what is wrong with it first
+        if let Some(file) = inputs.iter().find(|i| i.kind == InputKind::TextFile) {
+            return Err(SupervisedError::OneArticle(path_name(&file.path)).into());
+        }
+        if doc_labels.is_empty() {
+            return Err(if unlabelled.is_empty() {
+                SupervisedError::NoDocuments
+            } else {
+                SupervisedError::MissingLabels(unlabelled.len())
+            }
+            .into());
+        }
+        let mut labels: Vec<String> = doc_labels.clone();
         labels.sort();
         labels.dedup();
         if labels.len() < 2 {
             return Err(SupervisedError::OneLabel(labels.len()).into());
         }
-        let y: Vec<usize> = (docs.iter())
-            .map(|d| {
-                let l = d.label.as_ref().expect("labelled");
-                labels.binary_search(l).expect("known label")
-            })
+        let y: Vec<usize> = (doc_labels.iter())
+            .map(|l| labels.binary_search(l).expect("known label"))
             .collect();
-        let analyzer = Analyzer::new(params.analyzer.clone())?;
-        let texts: Vec<&str> = docs.iter().map(|d| d.text.as_str()).collect();
         let (vectorizer, x, surface) = stage(progress, Stage::Vectorizing, 0, || {
-            let fitted = (params.tfidf.clone().check()?)
-                .fit_transform_texts_detailed(&analyzer, &texts, false)?;
-            let surface = surface_words(
-                fitted.forms.as_ref().expect("raw-text input"),
-                fitted.vectorizer.vocabulary(),
+            let tfidf = params.tfidf.clone().check()?;
+            let selected = Selected::of(&counted.counter, tfidf.params())?;
+            let (matrix, forms) = counted
+                .into_matrix(&selected)
+                .map_err(|e| SupervisedError::Spill(e.to_string()))?;
+            let vectorizer = TfidfVectorizer::from_parts(
+                tfidf.params().clone(),
+                selected.vocabulary,
+                selected.idf,
             );
-            Ok::<_, crate::Error>((
-                fitted.vectorizer,
-                fitted.matrix.expect("matrix requested"),
-                surface,
-            ))
+            let surface = surface_words(
+                forms.as_ref().expect("raw-text input"),
+                vectorizer.vocabulary(),
+            );
+            let x = vectorizer.tfidf_matrix(&matrix, None);
+            Ok::<_, crate::Error>((vectorizer, x, surface))
         })?;
         let classifier = stage(progress, Stage::Classifier, 0, || {
             let svc = params.svc.clone().check()?;
@@ -229,11 +266,11 @@ impl ValidSupervisedParams {
                 Some(pooling) => {
                     // one id per distinct source; documents without one form their own source
                     let mut names: Vec<Option<&str>> =
-                        docs.iter().map(|d| d.source.as_deref()).collect();
+                        doc_sources.iter().map(Option::as_deref).collect();
                     names.sort_unstable();
                     names.dedup();
-                    let sources: Vec<usize> = (docs.iter())
-                        .map(|d| names.binary_search(&d.source.as_deref()).expect("listed"))
+                    let sources: Vec<usize> = (doc_sources.iter())
+                        .map(|s| names.binary_search(&s.as_deref()).expect("listed"))
                         .collect();
                     svc.fit_pooled(&x, &y, &sources, labels.len(), pooling)
                 }
@@ -253,12 +290,16 @@ impl ValidSupervisedParams {
                 classifier,
                 support,
             }),
-            facts: TrainingFacts::of(
-                corpus,
-                docs.len(),
-                params.svc.seed,
-                TrainedParams::Supervised(params.clone()),
-            ),
+            facts: TrainingFacts {
+                corpora: inputs.iter().map(|i| path_name(&i.path)).collect(),
+                sources: source.sources().to_vec(),
+                n_skipped: skipped,
+                ..TrainingFacts::now(
+                    y.len(),
+                    params.svc.seed,
+                    TrainedParams::Supervised(params.clone()),
+                )
+            },
         };
         Ok(SupervisedFit { model, unlabelled })
     }

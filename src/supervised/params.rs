@@ -18,6 +18,8 @@ pub enum SupervisedError {
         "{0}: a text file is one article, and training needs many: give a folder (one .txt file per article, in one sub-folder per label) or a JSON Lines file (.jsonl, one article per line)"
     )]
     OneArticle(String),
+    #[error("the counts could not be kept in a temporary file: {0}")]
+    Spill(String),
     #[error("C must be finite and > 0, got {0}")]
     InvalidC(f64),
     #[error("tol must be finite and > 0, got {0}")]

@@ -4,9 +4,8 @@
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
-use super::Vectorized;
 use super::model::{TopTerm, Topic};
-use crate::corpus::Corpus;
+use super::pipeline::Vectorized;
 
 /// How a topic's top words (and so its name) are ranked (see the module `describe`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,6 +17,29 @@ pub enum TopWords {
     /// (lab `topic_words`).
     #[cfg(feature = "lab")]
     ClassTfidf,
+}
+
+/// The first line of every training document (at most [`TITLE_CHARS`] characters), back to
+/// back: a topic's examples are the titles of its most central documents.
+#[derive(Default)]
+pub(crate) struct Titles {
+    text: String,
+    ends: Vec<usize>,
+}
+
+/// Characters kept of a document's first line.
+const TITLE_CHARS: usize = 120;
+
+impl Titles {
+    pub fn push(&mut self, text: &str) {
+        self.text.push_str(&first_line(text));
+        self.ends.push(self.text.len());
+    }
+
+    pub fn get(&self, d: usize) -> &str {
+        let start = if d == 0 { 0 } else { self.ends[d - 1] };
+        &self.text[start..self.ends[d]]
+    }
 }
 
 /// Which topic each training document is in.
@@ -68,14 +90,13 @@ pub(crate) fn describe(
     v: &Vectorized,
     partition: &Partition<'_>,
     lsa: &Lsa<'_>,
-    corpus: &Corpus,
+    titles: &Titles,
     n_top: usize,
     scoring: TopWords,
 ) -> Vec<Topic> {
     let Vectorized {
         vectorizer,
-        x,
-        counts,
+        matrix,
         surface,
     } = v;
     let (labels, k) = (partition.labels, partition.k);
@@ -84,19 +105,23 @@ pub(crate) fn describe(
     let mut tf = vec![vec![0f64; n_terms]; k];
     let mut mean = vec![vec![0f64; n_terms]; k];
     let mut size = vec![0usize; k];
-    for (d, &c) in labels.iter().enumerate() {
-        size[c] += 1;
-        // counts[i] is the raw count behind x's entry i
-        let (cols, _) = x.row(d);
-        let n = &counts[x.indptr[d]..x.indptr[d + 1]];
-        for (&j, &n) in cols.iter().zip(n) {
-            tf[c][j as usize] += f64::from(n);
+    // one pass over the counts, in document order
+    matrix.for_each_block(|b| {
+        let values = vectorizer.weigh_block(b);
+        let mut start = 0;
+        for r in 0..b.n_rows() {
+            let c = labels[b.first_row + r];
+            size[c] += 1;
+            let (cols, counts) = b.row(r);
+            for (&j, &n) in cols.iter().zip(counts) {
+                tf[c][j as usize] += f64::from(n);
+            }
+            for (&j, &val) in cols.iter().zip(&values[start..b.ends[r]]) {
+                mean[c][j as usize] += val;
+            }
+            start = b.ends[r];
         }
-        let (cols, vals) = x.row(d);
-        for (&j, &val) in cols.iter().zip(vals) {
-            mean[c][j as usize] += val;
-        }
-    }
+    });
     let f: Vec<f64> = (0..n_terms)
         .map(|i| (0..k).map(|c| tf[c][i]).sum())
         .collect();
@@ -158,7 +183,7 @@ pub(crate) fn describe(
             let examples = members
                 .iter()
                 .take(3)
-                .map(|&(d, _)| first_line(&corpus.docs[d].text))
+                .map(|&(d, _)| titles.get(d).to_string())
                 .collect();
             Topic {
                 id: c,
@@ -175,7 +200,7 @@ pub(crate) fn describe(
 
 fn first_line(text: &str) -> String {
     let line = text.lines().next().unwrap_or_default();
-    match line.char_indices().nth(120) {
+    match line.char_indices().nth(TITLE_CHARS) {
         Some((i, _)) => format!("{}…", &line[..i]),
         None => line.to_string(),
     }

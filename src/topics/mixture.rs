@@ -17,10 +17,9 @@
 //! corpus; TF-IDF values as counts were sensitive to their scale).
 
 use ndarray::Array2;
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::linalg::CsrMatrix;
+use crate::linalg::{CountBlock, CountMatrix};
 
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum MixtureError {
@@ -108,7 +107,7 @@ impl TopicMixture {
     }
 
     /// [`log_scores`](Self::log_scores) into `out` (length k), without allocating.
-    fn scores_into(&self, cols: &[u32], counts: &[u32], out: &mut [f64]) {
+    pub(crate) fn scores_into(&self, cols: &[u32], counts: &[u32], out: &mut [f64]) {
         out.copy_from_slice(&self.log_prior);
         for (&j, &n) in cols.iter().zip(counts) {
             let n = f64::from(n);
@@ -121,7 +120,7 @@ impl TopicMixture {
     /// The M-step: each topic's word distribution (smoothed by `alpha`) and its prior
     /// (Laplace-smoothed, so an emptied topic keeps a finite log prior), from the statistics
     /// of `n` articles.
-    fn from_stats(stats: Stats, alpha: f64, n: usize) -> Self {
+    pub fn from_counts(stats: ExpectedCounts, alpha: f64, n: usize) -> Self {
         let k = stats.mass.len();
         let v = stats.counts.len() / k;
         let mut totals = vec![alpha * v as f64; k];
@@ -185,104 +184,132 @@ pub(crate) fn argmax(v: &[f64]) -> usize {
     best
 }
 
-/// Sufficient statistics of one pass: expected term counts per topic (term-major, `v × k`)
-/// and expected articles per topic.
-struct Stats {
-    counts: Vec<f64>,
-    mass: Vec<f64>,
+/// The sufficient statistics of the mixture over some articles: expected term counts per topic
+/// (term-major, `v × k`) and expected articles per topic. Computed for any block of articles
+/// and merged by addition: the partial statistics EM runs on, whether the blocks are a
+/// machine's or a cluster's (merged in the same fixed order, the same bits).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExpectedCounts {
+    pub k: usize,
+    /// `counts[term * k + topic]`.
+    pub counts: Vec<f64>,
+    pub mass: Vec<f64>,
 }
 
-/// Articles per block of an E-step pass. The blocks are fixed by the corpus, not by the thread
-/// count, and their statistics are added in order, so EM gives the same bits on any machine.
-const BLOCK: usize = 2048;
+impl ExpectedCounts {
+    pub fn zeros(n_terms: usize, k: usize) -> Self {
+        ExpectedCounts {
+            k,
+            counts: vec![0.0; n_terms * k],
+            mass: vec![0.0; k],
+        }
+    }
+
+    /// Adds `other`'s statistics (articles counted in one and not the other).
+    pub fn merge(&mut self, other: &ExpectedCounts) {
+        for (t, s) in self.counts.iter_mut().zip(&other.counts) {
+            *t += s;
+        }
+        for (t, s) in self.mass.iter_mut().zip(&other.mass) {
+            *t += s;
+        }
+    }
+
+    /// The statistics of a hard partition of a block's articles (`topics[r]` is row `r`'s).
+    pub fn of_partition(block: &CountBlock, topics: &[usize], n_terms: usize, k: usize) -> Self {
+        let mut stats = ExpectedCounts::zeros(n_terms, k);
+        for (r, &c) in topics.iter().enumerate() {
+            stats.mass[c] += 1.0;
+            let (cols, cnt) = block.row(r);
+            for (&j, &n) in cols.iter().zip(cnt) {
+                stats.counts[j as usize * k + c] += f64::from(n);
+            }
+        }
+        stats
+    }
+
+    /// The E-step over a block under `w`: each article's most probable topic and, when
+    /// `collect`, the expected counts of the posteriors (for the next M-step).
+    pub fn of_block(
+        w: &TopicMixture,
+        block: &CountBlock,
+        collect: bool,
+    ) -> (Vec<usize>, Option<Self>) {
+        let (k, v) = (w.n_topics(), w.n_terms());
+        let mut stats = collect.then(|| ExpectedCounts::zeros(v, k));
+        let mut labels = Vec::with_capacity(block.n_rows());
+        let mut s = vec![0.0; k];
+        for r in 0..block.n_rows() {
+            let (cols, cnt) = block.row(r);
+            w.scores_into(cols, cnt, &mut s);
+            let best = argmax(&s);
+            labels.push(best);
+            let Some(stats) = stats.as_mut() else {
+                continue;
+            };
+            let top = s[best];
+            let mut sum = 0.0;
+            for p in s.iter_mut() {
+                *p = (*p - top).exp();
+                sum += *p;
+            }
+            for (c, p) in s.iter().enumerate() {
+                let p = p / sum;
+                if p < NEGLIGIBLE {
+                    continue;
+                }
+                stats.mass[c] += p;
+                for (&j, &m) in cols.iter().zip(cnt) {
+                    stats.counts[j as usize * k + c] += p * f64::from(m);
+                }
+            }
+        }
+        (labels, stats)
+    }
+}
 
 /// A posterior below this adds nothing to the statistics (posteriors are nearly one-hot on
 /// news, so skipping saves most of the M-step's work; the change is far below f64 noise of
 /// the sums).
 const NEGLIGIBLE: f64 = 1e-12;
 
-fn rows_of<'a>(x: &'a CsrMatrix, counts: &'a [u32], d: usize) -> (&'a [u32], &'a [u32]) {
-    let (lo, hi) = (x.indptr[d], x.indptr[d + 1]);
-    (&x.indices[lo..hi], &counts[lo..hi])
+/// Statistics of a hard partition of the whole matrix, summed block by block in order.
+fn hard_stats(x: &CountMatrix, labels: &[usize], k: usize) -> ExpectedCounts {
+    let mut total = ExpectedCounts::zeros(x.n_cols(), k);
+    x.for_each_block(|b| {
+        let part = ExpectedCounts::of_partition(
+            b,
+            &labels[b.first_row..b.first_row + b.n_rows()],
+            x.n_cols(),
+            k,
+        );
+        total.merge(&part);
+    });
+    total
 }
 
-/// Statistics of a hard partition (the M-step's input for one-hot posteriors).
-fn hard_stats(x: &CsrMatrix, counts: &[u32], labels: &[usize], k: usize) -> Stats {
-    let mut stats = Stats {
-        counts: vec![0.0; x.n_cols * k],
-        mass: vec![0.0; k],
-    };
-    for (d, &c) in labels.iter().enumerate() {
-        stats.mass[c] += 1.0;
-        let (cols, cnt) = rows_of(x, counts, d);
-        for (&j, &n) in cols.iter().zip(cnt) {
-            stats.counts[j as usize * k + c] += f64::from(n);
-        }
-    }
-    stats
-}
-
-/// One E-step under `w`: every article's most probable topic, and (when `collect`) the
-/// statistics of the posteriors for the next M-step.
-fn e_step(w: &TopicMixture, x: &CsrMatrix, counts: &[u32], collect: bool) -> (Vec<usize>, Stats) {
-    let (n, k, v) = (x.n_rows(), w.n_topics(), x.n_cols);
-    let blocks: Vec<(Vec<usize>, Option<Stats>)> = (0..n.div_ceil(BLOCK))
-        .into_par_iter()
-        .map(|b| {
-            let mut stats = collect.then(|| Stats {
-                counts: vec![0.0; v * k],
-                mass: vec![0.0; k],
-            });
-            let mut labels = Vec::with_capacity(BLOCK);
-            let mut s = vec![0.0; k];
-            for d in b * BLOCK..((b + 1) * BLOCK).min(n) {
-                let (cols, cnt) = rows_of(x, counts, d);
-                w.scores_into(cols, cnt, &mut s);
-                let best = argmax(&s);
-                labels.push(best);
-                let Some(stats) = stats.as_mut() else {
-                    continue;
-                };
-                let top = s[best];
-                let mut sum = 0.0;
-                for p in s.iter_mut() {
-                    *p = (*p - top).exp();
-                    sum += *p;
-                }
-                for (c, p) in s.iter().enumerate() {
-                    let p = p / sum;
-                    if p < NEGLIGIBLE {
-                        continue;
-                    }
-                    stats.mass[c] += p;
-                    for (&j, &m) in cols.iter().zip(cnt) {
-                        stats.counts[j as usize * k + c] += p * f64::from(m);
-                    }
-                }
-            }
-            (labels, stats)
-        })
-        .collect();
-    let mut labels = Vec::with_capacity(n);
-    let mut total = Stats {
+/// One E-step over the matrix under `w`: every article's most probable topic, and (when
+/// `collect`) the statistics of the posteriors for the next M-step, merged in block order.
+fn e_step(w: &TopicMixture, x: &CountMatrix, collect: bool) -> (Vec<usize>, ExpectedCounts) {
+    let mut labels = Vec::with_capacity(x.n_rows());
+    let mut total = ExpectedCounts {
+        k: w.n_topics(),
         counts: if collect {
-            vec![0.0; v * k]
+            vec![0.0; x.n_cols() * w.n_topics()]
         } else {
             Vec::new()
         },
-        mass: vec![0.0; k],
+        mass: vec![0.0; w.n_topics()],
     };
-    for (l, stats) in blocks {
-        labels.extend(l);
-        if let Some(stats) = stats {
-            for (t, s) in total.counts.iter_mut().zip(&stats.counts) {
-                *t += s;
+    x.fold_blocks(
+        |b| ExpectedCounts::of_block(w, b, collect),
+        |(l, stats)| {
+            labels.extend(l);
+            if let Some(stats) = stats {
+                total.merge(&stats);
             }
-            for (t, s) in total.mass.iter_mut().zip(&stats.mass) {
-                *t += s;
-            }
-        }
-    }
+        },
+    );
     (labels, total)
 }
 
@@ -294,8 +321,7 @@ fn e_step(w: &TopicMixture, x: &CsrMatrix, counts: &[u32], collect: bool) -> (Ve
 impl ValidMixtureParams {
     pub fn fit(
         &self,
-        x: &CsrMatrix,
-        counts: &[u32],
+        x: &CountMatrix,
         labels: &[usize],
         k: usize,
     ) -> Result<Option<Refined>, MixtureError> {
@@ -310,12 +336,12 @@ impl ValidMixtureParams {
         if let Some(&label) = labels.iter().find(|&&l| l >= k) {
             return Err(MixtureError::LabelOutOfRange { label, k });
         }
-        let mut w = TopicMixture::from_stats(hard_stats(x, counts, labels, k), params.alpha, n);
+        let mut w = TopicMixture::from_counts(hard_stats(x, labels, k), params.alpha, n);
         let mut current = labels.to_vec();
         let mut moved = Vec::new();
         let mut settled = false;
         while moved.len() < params.max_iter {
-            let (next, stats) = e_step(&w, x, counts, true);
+            let (next, stats) = e_step(&w, x, true);
             let changed = next.iter().zip(&current).filter(|(a, b)| a != b).count();
             moved.push(changed);
             current = next;
@@ -324,7 +350,7 @@ impl ValidMixtureParams {
                 settled = true;
                 break;
             }
-            w = TopicMixture::from_stats(stats, params.alpha, n);
+            w = TopicMixture::from_counts(stats, params.alpha, n);
             if changed as f64 <= params.tol * n as f64 {
                 break;
             }
@@ -332,7 +358,7 @@ impl ValidMixtureParams {
         if !settled {
             // The labels must be those the stored mixture gives, so that classifying a training
             // article again gives its training topic.
-            current = e_step(&w, x, counts, false).0;
+            current = e_step(&w, x, false).0;
         }
         let mut sizes = vec![0usize; k];
         for &c in &current {
@@ -353,23 +379,16 @@ impl ValidMixtureParams {
 mod tests {
     use super::*;
 
-    /// Rows of term counts → (CSR with the counts as values, counts).
-    fn csr(rows: &[&[(u32, u32)]], v: usize) -> (CsrMatrix, Vec<u32>) {
-        let mut m = CsrMatrix::empty(v);
-        let mut counts = Vec::new();
-        for r in rows {
-            let cols: Vec<u32> = r.iter().map(|p| p.0).collect();
-            let vals: Vec<f64> = r.iter().map(|p| f64::from(p.1)).collect();
-            m.push_row(&cols, &vals);
-            counts.extend(r.iter().map(|p| p.1));
-        }
-        (m, counts)
+    /// Rows of (term, count) pairs as a count matrix.
+    fn counts(rows: &[&[(u32, u32)]], v: usize) -> CountMatrix {
+        let rows: Vec<Vec<(u32, u32)>> = rows.iter().map(|r| r.to_vec()).collect();
+        CountMatrix::from_rows(&rows, v)
     }
 
     #[test]
     fn moves_a_misplaced_article_to_the_topic_of_its_words() {
         // Terms 0–1 are topic A's, 2–3 topic B's; article 2 is all B words but starts in A.
-        let (x, counts) = csr(
+        let x = counts(
             &[
                 &[(0, 3), (1, 2)],
                 &[(0, 2), (1, 3)],
@@ -383,17 +402,15 @@ mod tests {
         let r = MixtureParams::default()
             .check()
             .unwrap()
-            .fit(&x, &counts, &start, 2)
+            .fit(&x, &start, 2)
             .unwrap()
             .expect("no topic emptied");
         assert_eq!(r.labels, vec![0, 0, 1, 1, 1]);
         // The stored mixture reproduces the labels.
+        let b = x.block(0..5);
         for d in 0..5 {
-            let (lo, hi) = (x.indptr[d], x.indptr[d + 1]);
-            assert_eq!(
-                r.mixture.assign(&x.indices[lo..hi], &counts[lo..hi]),
-                r.labels[d]
-            );
+            let (cols, cnt) = b.row(d);
+            assert_eq!(r.mixture.assign(cols, cnt), r.labels[d]);
         }
         // A topic's own words speak for it, the other topic's against it.
         assert!(r.mixture.lift(1, 2) > 0.0 && r.mixture.lift(0, 2) < 0.0);
@@ -408,31 +425,25 @@ mod tests {
     fn keeps_k_topics_or_gives_up() {
         // One article alone in topic 1 whose words all belong to topic 0: EM would empty
         // topic 1, so refine declines.
-        let (x, counts) = csr(&[&[(0, 5)], &[(0, 4)], &[(0, 6), (1, 1)], &[(0, 5)]], 2);
+        let x = counts(&[&[(0, 5)], &[(0, 4)], &[(0, 6), (1, 1)], &[(0, 5)]], 2);
         let r = MixtureParams::default()
             .check()
             .unwrap()
-            .fit(&x, &counts, &[0, 0, 0, 1], 2)
+            .fit(&x, &[0, 0, 0, 1], 2)
             .unwrap();
         assert!(r.is_none());
     }
 
     #[test]
     fn checks_its_inputs() {
-        let (x, counts) = csr(&[&[(0, 1)], &[(1, 1)]], 2);
+        let x = counts(&[&[(0, 1)], &[(1, 1)]], 2);
         let p = MixtureParams::default();
         assert_eq!(
-            p.clone()
-                .check()
-                .and_then(|p| p.fit(&x, &counts, &[0], 2))
-                .err(),
+            p.clone().check().and_then(|p| p.fit(&x, &[0], 2)).err(),
             Some(MixtureError::LengthMismatch { rows: 2, labels: 1 })
         );
         assert_eq!(
-            p.clone()
-                .check()
-                .and_then(|p| p.fit(&x, &counts, &[0, 2], 2))
-                .err(),
+            p.clone().check().and_then(|p| p.fit(&x, &[0, 2], 2)).err(),
             Some(MixtureError::LabelOutOfRange { label: 2, k: 2 })
         );
         let bad = MixtureParams {
@@ -442,7 +453,7 @@ mod tests {
         assert_eq!(
             bad.clone()
                 .check()
-                .and_then(|p| p.fit(&x, &counts, &[0, 1], 2))
+                .and_then(|p| p.fit(&x, &[0, 1], 2))
                 .err(),
             Some(MixtureError::InvalidAlpha(0.0))
         );
@@ -453,7 +464,7 @@ mod tests {
         assert_eq!(
             bad.clone()
                 .check()
-                .and_then(|p| p.fit(&x, &counts, &[0, 1], 2))
+                .and_then(|p| p.fit(&x, &[0, 1], 2))
                 .err(),
             Some(MixtureError::InvalidMaxIter)
         );
@@ -462,7 +473,7 @@ mod tests {
             assert!(matches!(
                 bad.clone()
                     .check()
-                    .and_then(|p| p.fit(&x, &counts, &[0, 1], 2))
+                    .and_then(|p| p.fit(&x, &[0, 1], 2))
                     .err(),
                 Some(MixtureError::InvalidTol(_))
             ));

@@ -17,22 +17,24 @@ mod describe;
 pub mod kmeans;
 pub mod mixture;
 mod model;
+mod pipeline;
 
+#[cfg(feature = "lab")]
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
 use crate::corpus::Corpus;
-use crate::linalg::{CsrMatrix, Svd, SvdParams, normalize_rows};
-use crate::model::{Model, ModelKind, TrainedParams, TrainingFacts};
-use crate::progress::{Progress, Silent, Stage, stage};
-use crate::text::{Analyzer, AnalyzerConfig};
-use crate::vectorize::{DocFreq, TfidfParams, TfidfVectorizer, VectorizeError, surface_words};
+use crate::linalg::{Budget, SvdParams};
+use crate::model::Model;
+use crate::progress::{Progress, Silent};
+use crate::text::AnalyzerConfig;
+use crate::vectorize::{DocFreq, TfidfParams};
 
 pub use describe::TopWords;
-use describe::{Lsa, Partition, describe};
 pub use kmeans::{KMeansAlgorithm, KMeansParams};
 pub use mixture::{MixtureParams, TopicMixture};
 pub use model::{GivenTopic, TopTerm, Topic, TopicModel};
+pub use pipeline::{Agreement, KMEANS_SAMPLE, SVD_SAMPLE};
 
 /// Why topics could not be trained on a corpus.
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -58,6 +60,8 @@ pub enum TopicsError {
         "{0}: a text file is one article, and training needs many: give a folder (one .txt file per article, in one sub-folder per label) or a JSON Lines file (.jsonl, one article per line)"
     )]
     OneArticle(String),
+    #[error("the counts could not be kept in a temporary file: {0}")]
+    Spill(String),
 }
 
 /// How many topics: one k, or the best silhouette over a range.
@@ -242,6 +246,8 @@ pub struct TopicFit {
     pub model: Model,
     /// The topic of every document of the corpus, in corpus order.
     pub assignments: Vec<usize>,
+    /// How the topics agree with the corpus labels, when every document has one.
+    pub against_labels: Option<Agreement>,
     /// How training went.
     pub diagnostics: Diagnostics,
 }
@@ -253,6 +259,8 @@ pub struct Diagnostics {
     pub nnz: usize,
     /// LSA dimensions kept.
     pub lsa_dims: usize,
+    /// Whether the counts went to a temporary file (they passed the memory budget).
+    pub spilled: bool,
     /// The k-means partition, before the mixture refinement moved articles.
     pub kmeans_assignments: Vec<usize>,
     /// The kept k-means run's inertia, and every run's.
@@ -286,7 +294,7 @@ pub fn kmeans_runs(n_docs: usize, n_runs: usize) -> usize {
 }
 
 /// [`kmeans_runs`] with another most restarts than [`KMEANS_MAX_RUNS`].
-fn runs_within(n_docs: usize, n_runs: usize, max_runs: usize) -> usize {
+pub(crate) fn runs_within(n_docs: usize, n_runs: usize, max_runs: usize) -> usize {
     n_runs.max((KMEANS_RESTART_BUDGET / n_docs.max(1)).min(max_runs))
 }
 
@@ -301,14 +309,8 @@ pub fn lsa_dimensions(n: usize, v: usize, wanted: usize) -> usize {
     wanted.min(max_comp)
 }
 
-/// The corpus as the model sees it: the fitted vectoriser, the TF-IDF rows, the raw count
-/// behind every stored value, and the word shown for every term.
-pub(crate) struct Vectorized {
-    pub vectorizer: TfidfVectorizer,
-    pub x: CsrMatrix,
-    pub counts: Vec<u32>,
-    pub surface: Vec<String>,
-}
+/// A k scan: (k, silhouette, inertia) for each k tried.
+pub type KScan = Vec<(usize, f64, f64)>;
 
 impl ValidTopicParams {
     pub fn params(&self) -> &TopicParams {
@@ -322,181 +324,6 @@ impl ValidTopicParams {
 
     /// [`fit`](Self::fit), reporting each stage to `progress`.
     pub fn fit_with(&self, corpus: &Corpus, progress: &dyn Progress) -> crate::Result<TopicFit> {
-        let params = &self.0;
-        if let Some(file) = corpus.text_file_input() {
-            return Err(TopicsError::OneArticle(crate::corpus::path_name(file)).into());
-        }
-        let n = corpus.docs.len();
-        if n == 0 {
-            return Err(TopicsError::NoDocuments.into());
-        }
-        let (k_lo, k_hi) = match params.k {
-            KChoice::Fixed(k) => (k, k),
-            KChoice::Range(a, b) => (a, b),
-        };
-        if k_hi >= n {
-            return Err(TopicsError::KTooLarge { k: k_hi, n }.into());
-        }
-        let analyzer = Analyzer::new(params.analyzer.clone())?;
-        let v = stage(progress, Stage::Vectorizing, 0, || {
-            vectorize(&params.tfidf, &analyzer, corpus)
-        })?;
-        let (svd, z) = stage(progress, Stage::Svd, 0, || reduce(params, &v.x))?;
-        if !z.rows().into_iter().any(|r| r != z.row(0)) {
-            return Err(TopicsError::IdenticalDocuments.into());
-        }
-        // Small corpora get more restarts (see `kmeans_runs`).
-        let kmeans_params = KMeansParams {
-            n_runs: runs_within(n, params.kmeans.n_runs, params.max_runs),
-            ..params.kmeans.clone()
-        };
-        // the model's facts show the parameters as used: the restarts made, the k kept
-        let mut used = params.clone();
-        used.kmeans.n_runs = kmeans_params.n_runs;
-        let (k, k_scan) = if k_lo == k_hi {
-            (k_lo, Vec::new())
-        } else {
-            stage(progress, Stage::ChoosingK, (k_hi - k_lo + 1) as u64, || {
-                choose_k(&z, k_lo..=k_hi, &kmeans_params, progress)
-            })?
-        };
-        used.kmeans.k = k;
-        let fit = stage(progress, Stage::KMeans, kmeans_params.n_runs as u64, || {
-            KMeansParams {
-                k,
-                ..kmeans_params.clone()
-            }
-            .check()?
-            .fit_with(z.view(), progress)
-        })?;
-        let refined = stage(progress, Stage::Refining, 0, || match &params.mixture {
-            Some(p) => p.clone().check()?.fit(&v.x, &v.counts, &fit.labels, k),
-            None => Ok(None),
-        })?;
-        let diagnostics = Diagnostics {
-            nnz: v.x.nnz(),
-            lsa_dims: z.ncols(),
-            kmeans_assignments: fit.labels.clone(),
-            kmeans_inertia: fit.inertia,
-            kmeans_runs: fit.runs.clone(),
-            refine_moved: refined.as_ref().map(|r| r.moved.clone()),
-            #[cfg(feature = "lab")]
-            lsa_rows: z.clone(),
-        };
-        let (labels, mixture, mut centroids) = match refined {
-            // The centroids follow the refined topics: they give `classify` its score and the
-            // topics their example titles.
-            Some(r) => {
-                let centroids = kmeans::means_of(z.view(), &r.labels, k);
-                (r.labels, Some(r.mixture), centroids)
-            }
-            None => (fit.labels, None, fit.centroids),
-        };
-        normalize_rows(&mut centroids);
-        let topics = stage(progress, Stage::Describing, 0, || {
-            describe(
-                &v,
-                &Partition { labels: &labels, k },
-                &Lsa {
-                    rows: &z,
-                    centroids: &centroids,
-                },
-                corpus,
-                params.n_top_terms,
-                params.top_words,
-            )
-        });
-        let model = Model {
-            analyzer: params.analyzer.clone(),
-            vectorizer: v.vectorizer,
-            surface: v.surface,
-            kind: ModelKind::Topics(TopicModel {
-                svd,
-                centroids,
-                topics,
-                mixture,
-                k_scan,
-            }),
-            facts: TrainingFacts::of(corpus, n, params.kmeans.seed, TrainedParams::Topics(used)),
-        };
-        Ok(TopicFit {
-            model,
-            assignments: labels,
-            diagnostics,
-        })
+        self.fit_source(&mut &*corpus, &Budget::default(), progress)
     }
-}
-
-/// TF-IDF of the corpus with the raw counts and surface words topic description needs. Tiny
-/// corpora, where `min_df` = 2 can prune every term, fall back to every term.
-fn vectorize(
-    tfidf: &TfidfParams,
-    analyzer: &Analyzer,
-    corpus: &Corpus,
-) -> crate::Result<Vectorized> {
-    let n = corpus.docs.len();
-    let texts: Vec<&str> = corpus.docs.iter().map(|d| d.text.as_str()).collect();
-    let fit = |p: &TfidfParams| -> crate::Result<_> {
-        Ok((p.clone().check()?).fit_transform_texts_detailed(analyzer, &texts, true))
-    };
-    let fitted = match fit(tfidf)? {
-        Err(VectorizeError::EmptyVocabulary(_)) if tfidf.min_df != DocFreq::Count(1) => {
-            let relaxed = TfidfParams {
-                min_df: DocFreq::Count(1),
-                max_df: DocFreq::Proportion(1.0),
-                ..tfidf.clone()
-            };
-            fit(&relaxed)?
-        }
-        r => r,
-    }
-    .map_err(|e| match e {
-        VectorizeError::EmptyVocabulary(_) => TopicsError::EmptyVocabulary(n).into(),
-        e => crate::Error::from(e),
-    })?;
-    let vectorizer = fitted.vectorizer;
-    let surface = surface_words(
-        fitted.forms.as_ref().expect("raw-text input"),
-        vectorizer.vocabulary(),
-    );
-    Ok(Vectorized {
-        surface,
-        x: fitted.matrix.expect("matrix requested"),
-        counts: fitted.counts.expect("counts requested"),
-        vectorizer,
-    })
-}
-
-/// The LSA of `x`: the SVD and the documents' L2-normalised rows in its space.
-fn reduce(params: &TopicParams, x: &CsrMatrix) -> crate::Result<(Svd, Array2<f64>)> {
-    let svd_params = SvdParams {
-        n_components: params
-            .lsa_dims
-            .unwrap_or_else(|| lsa_dimensions(x.n_rows(), x.n_cols, params.svd.n_components)),
-        ..params.svd.clone()
-    }
-    .check()?;
-    let (svd, mut z) = svd_params.fit_transform(x)?;
-    normalize_rows(&mut z);
-    Ok((svd, z))
-}
-
-/// A k scan: (k, silhouette, inertia) for each k tried.
-pub type KScan = Vec<(usize, f64, f64)>;
-
-/// The k of the best cosine silhouette over `ks`, and the scan.
-fn choose_k(
-    z: &Array2<f64>,
-    ks: std::ops::RangeInclusive<usize>,
-    kmeans_params: &KMeansParams,
-    progress: &dyn Progress,
-) -> crate::Result<(usize, KScan)> {
-    let scores = choose_k::scan_k(z.view(), ks.clone(), kmeans_params, progress)?;
-    let scan: Vec<(usize, f64, f64)> = (scores.iter())
-        .map(|s| (s.k, s.silhouette, s.inertia))
-        .collect();
-    let k = (scores.iter())
-        .max_by(|a, b| a.silhouette.total_cmp(&b.silhouette).then(b.k.cmp(&a.k)))
-        .map_or(*ks.start(), |s| s.k);
-    Ok((k, scan))
 }

@@ -4,10 +4,11 @@
 //! columns are the vocabulary in sorted term order. With `ngram_range = (1, 2)` bigrams are the
 //! two terms joined by one space, as in scikit-learn.
 
-use crate::linalg::CsrMatrix;
+use crate::linalg::{CountBlock, CountMatrix, CsrMatrix};
 use crate::text::Analyzer;
 
 mod count;
+pub(crate) mod counted;
 mod surface;
 
 pub use count::FormCounts;
@@ -531,6 +532,47 @@ impl TfidfVectorizer {
 
     pub fn term_index(&self, term: &str) -> Option<u32> {
         self.index.get(term).copied()
+    }
+
+    /// The TF-IDF values of a block of the count matrix, aligned with its counts.
+    pub(crate) fn weigh_block(&self, b: &CountBlock) -> Vec<f64> {
+        let mut values = vec![0.0; b.cols.len()];
+        let mut ind = vec![0u32; b.cols.len()];
+        let mut pairs: Vec<(u32, u32)> = Vec::new();
+        let mut start = 0;
+        for r in 0..b.n_rows() {
+            let (cols, counts) = b.row(r);
+            pairs.clear();
+            pairs.extend(cols.iter().copied().zip(counts.iter().copied()));
+            let end = start + cols.len();
+            self.weigh_row(&pairs, &mut ind[start..end], &mut values[start..end]);
+            start = end;
+        }
+        values
+    }
+
+    /// The TF-IDF matrix of the rows `rows` (increasing) of a count matrix on this vocabulary,
+    /// or of all its rows.
+    pub(crate) fn tfidf_matrix(&self, m: &CountMatrix, rows: Option<&[usize]>) -> CsrMatrix {
+        let n_cols = self.vocabulary.len();
+        let parts = m.par_blocks(|b| {
+            let values = self.weigh_block(b);
+            let mut part = CsrMatrix::empty(n_cols);
+            let wanted: Box<dyn Iterator<Item = usize>> = match rows {
+                None => Box::new(0..b.n_rows()),
+                Some(rows) => {
+                    let lo = rows.partition_point(|&r| r < b.first_row);
+                    let hi = rows.partition_point(|&r| r < b.first_row + b.n_rows());
+                    Box::new(rows[lo..hi].iter().map(|&r| r - b.first_row))
+                }
+            };
+            for r in wanted {
+                let start = if r == 0 { 0 } else { b.ends[r - 1] };
+                part.push_row(&b.cols[start..b.ends[r]], &values[start..b.ends[r]]);
+            }
+            part
+        });
+        CsrMatrix::vstack(n_cols, parts)
     }
 
     /// TF-IDF weights of one row given its (column, count) pairs in increasing column order:

@@ -183,6 +183,49 @@ impl ValidKMeansParams {
     }
 }
 
+impl ValidKMeansParams {
+    /// Lloyd's iterations on every row of `x`, started from the centroids of a fit on a sample
+    /// of its rows (whose runs chose that start): what clustering a large corpus costs one run
+    /// on all of it. The fit keeps the sample's run reports and adds this run.
+    pub fn refine(
+        &self,
+        x: ArrayView2<f64>,
+        on_sample: KMeansFit,
+    ) -> Result<KMeansFit, KMeansError> {
+        let p = &self.0;
+        if x.iter().any(|v| !v.is_finite()) {
+            return Err(KMeansError::NonFinite);
+        }
+        if on_sample.centroids.ncols() != x.ncols() {
+            return Err(KMeansError::DimensionMismatch {
+                centroids: on_sample.centroids.ncols(),
+                rows: x.ncols(),
+            });
+        }
+        let x = x.as_standard_layout();
+        let sq_norms: Vec<f64> = x.rows().into_iter().map(|r| r.dot(&r)).collect();
+        let tol = p.tol * mean_variance(x.view());
+        let seed = on_sample.runs[on_sample.best_run].seed;
+        let (centroids, labels, info) = lloyd(
+            x.view(),
+            &sq_norms,
+            on_sample.centroids,
+            p.max_iter,
+            tol,
+            seed,
+        );
+        let mut runs = on_sample.runs;
+        runs.push(info.clone());
+        Ok(KMeansFit {
+            centroids,
+            labels,
+            inertia: info.inertia,
+            best_run: runs.len() - 1,
+            runs,
+        })
+    }
+}
+
 /// Seed of run `r`: a fixed function of the master seed.
 fn run_seed(seed: u64, r: usize) -> u64 {
     seed.wrapping_add((r as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15))

@@ -1,0 +1,354 @@
+//! Topic training, stage by stage, over a corpus read as a stream: counts kept under a memory
+//! budget (spilled to a temporary file past it), never the texts.
+
+use ndarray::Array2;
+
+use super::describe::{Lsa, Partition, Titles, describe};
+use super::kmeans::{self, KMeansParams};
+use super::{
+    Diagnostics, KChoice, KScan, TopicFit, TopicModel, TopicParams, TopicsError, ValidTopicParams,
+    choose_k, lsa_dimensions, runs_within,
+};
+use crate::corpus::{DocumentSource, InputKind, path_name};
+use crate::linalg::{Budget, CountMatrix, Svd, SvdParams, normalize_rows};
+use crate::metrics::clustering;
+use crate::model::{Model, ModelKind, TrainedParams, TrainingFacts};
+use crate::progress::{Progress, Stage, stage};
+use crate::text::Analyzer;
+use crate::vectorize::counted::Counted;
+use crate::vectorize::{DocFreq, Selected, TfidfParams, TfidfVectorizer, surface_words};
+
+/// Most documents the SVD's range finder runs on. Above it, the LSA components come from a
+/// sample of this many documents (drawn by the seed), and every document is projected onto
+/// them in one pass: the components of a 50,000-article sample span the corpus's main
+/// directions as well as those of all of it, at a fraction of the passes (measured in the
+/// README's scale table). Smaller corpora are fitted whole, as before.
+pub const SVD_SAMPLE: usize = 50_000;
+
+/// Most documents the k-means restarts run on. Above it, the restarts run on a sample of this
+/// many LSA rows and the best start (least inertia) is refined by Lloyd's iterations on every
+/// row.
+pub const KMEANS_SAMPLE: usize = 50_000;
+
+/// The corpus as the model sees it: the fitted vectoriser, every document's counts on its
+/// vocabulary, and the word shown for every term.
+pub(crate) struct Vectorized {
+    pub vectorizer: TfidfVectorizer,
+    pub matrix: CountMatrix,
+    pub surface: Vec<String>,
+}
+
+/// What training keeps of each document besides its counts.
+#[derive(Default)]
+struct Kept {
+    titles: Titles,
+    /// Every document's label, while all have one (NMI, ARI, purity against them).
+    labels: Option<Vec<String>>,
+    skipped: usize,
+}
+
+impl ValidTopicParams {
+    /// Trains a topic model on documents read chunk by chunk from `source` (a corpus in
+    /// memory, or a [`crate::corpus::CorpusStream`]), reporting each stage to `progress`.
+    pub fn fit_source(
+        &self,
+        source: &mut dyn DocumentSource,
+        budget: &Budget,
+        progress: &dyn Progress,
+    ) -> crate::Result<TopicFit> {
+        let params = &self.0;
+        let inputs = source.inputs();
+        let analyzer = Analyzer::new(params.analyzer.clone())?;
+        let mut counted = Counted::new(&analyzer, params.tfidf.ngram_range, budget);
+        let mut kept = Kept {
+            labels: Some(Vec::new()),
+            ..Kept::default()
+        };
+        stage(progress, Stage::Reading, 0, || {
+            source.each_chunk(&mut |docs, skipped| {
+                let texts: Vec<&str> = docs.iter().map(|d| d.text.as_str()).collect();
+                counted.add(&analyzer, &texts).map_err(spill_error)?;
+                for d in docs {
+                    kept.titles.push(&d.text);
+                    kept.labels = (kept.labels.take())
+                        .and_then(|mut l| d.label.clone().map(|x| l.push(x)).map(|_| l));
+                }
+                kept.skipped += skipped.len();
+                progress.advance(docs.len() as u64);
+                Ok(())
+            })
+        })?;
+        // after reading, so that an unreadable file is named for what is wrong with it first
+        if let Some(file) = inputs.iter().find(|i| i.kind == InputKind::TextFile) {
+            return Err(TopicsError::OneArticle(path_name(&file.path)).into());
+        }
+        let n = counted.n_docs();
+        if n == 0 {
+            return Err(TopicsError::NoDocuments.into());
+        }
+        let (k_lo, k_hi) = match params.k {
+            KChoice::Fixed(k) => (k, k),
+            KChoice::Range(a, b) => (a, b),
+        };
+        if k_hi >= n {
+            return Err(TopicsError::KTooLarge { k: k_hi, n }.into());
+        }
+        let v = stage(progress, Stage::Vectorizing, 0, || {
+            vectorize(&params.tfidf, counted)
+        })?;
+        let (svd, z) = stage(progress, Stage::Svd, 0, || lsa(params, &v))?;
+        if !z.rows().into_iter().any(|r| r != z.row(0)) {
+            return Err(TopicsError::IdenticalDocuments.into());
+        }
+        // Small corpora get more restarts (see `kmeans_runs`).
+        let kmeans_params = KMeansParams {
+            n_runs: runs_within(n, params.kmeans.n_runs, params.max_runs),
+            ..params.kmeans.clone()
+        };
+        // the model's facts show the parameters as used: the restarts made, the k kept
+        let mut used = params.clone();
+        used.kmeans.n_runs = kmeans_params.n_runs;
+        let (k, k_scan) = if k_lo == k_hi {
+            (k_lo, Vec::new())
+        } else {
+            stage(progress, Stage::ChoosingK, (k_hi - k_lo + 1) as u64, || {
+                pick_k(&z, k_lo..=k_hi, &kmeans_params, progress)
+            })?
+        };
+        used.kmeans.k = k;
+        let fit = stage(progress, Stage::KMeans, kmeans_params.n_runs as u64, || {
+            cluster(&z, KMeansParams { k, ..kmeans_params }, progress)
+        })?;
+        let refined = stage(progress, Stage::Refining, 0, || match &params.mixture {
+            Some(p) => p.clone().check()?.fit(&v.matrix, &fit.labels, k),
+            None => Ok(None),
+        })?;
+        let diagnostics = Diagnostics {
+            nnz: v.matrix.nnz() as usize,
+            lsa_dims: z.ncols(),
+            spilled: v.matrix.spilled(),
+            kmeans_assignments: fit.labels.clone(),
+            kmeans_inertia: fit.inertia,
+            kmeans_runs: fit.runs.clone(),
+            refine_moved: refined.as_ref().map(|r| r.moved.clone()),
+            #[cfg(feature = "lab")]
+            lsa_rows: z.clone(),
+        };
+        let (labels, mixture, mut centroids) = match refined {
+            // The centroids follow the refined topics: they give `classify` its score and the
+            // topics their example titles.
+            Some(r) => {
+                let centroids = kmeans::means_of(z.view(), &r.labels, k);
+                (r.labels, Some(r.mixture), centroids)
+            }
+            None => (fit.labels, None, fit.centroids),
+        };
+        normalize_rows(&mut centroids);
+        let topics = stage(progress, Stage::Describing, 0, || {
+            describe(
+                &v,
+                &Partition { labels: &labels, k },
+                &Lsa {
+                    rows: &z,
+                    centroids: &centroids,
+                },
+                &kept.titles,
+                params.n_top_terms,
+                params.top_words,
+            )
+        });
+        let against_labels = kept.labels.map(|truth| {
+            let (t, _) = clustering::encode_labels(&truth);
+            Agreement {
+                nmi: clustering::nmi(&t, &labels),
+                ari: clustering::ari(&t, &labels),
+                purity: clustering::purity(&t, &labels),
+            }
+        });
+        let model = Model {
+            analyzer: params.analyzer.clone(),
+            vectorizer: v.vectorizer,
+            surface: v.surface,
+            kind: ModelKind::Topics(TopicModel {
+                svd,
+                centroids,
+                topics,
+                mixture,
+                k_scan,
+            }),
+            facts: TrainingFacts {
+                corpora: inputs.iter().map(|i| path_name(&i.path)).collect(),
+                sources: source.sources().to_vec(),
+                n_skipped: kept.skipped,
+                ..TrainingFacts::now(n, params.kmeans.seed, TrainedParams::Topics(used))
+            },
+        };
+        Ok(TopicFit {
+            model,
+            assignments: labels,
+            against_labels,
+            diagnostics,
+        })
+    }
+}
+
+/// How the topics agree with the corpus labels, when every document has one.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct Agreement {
+    pub nmi: f64,
+    pub ari: f64,
+    pub purity: f64,
+}
+
+fn spill_error(e: std::io::Error) -> crate::Error {
+    TopicsError::Spill(e.to_string()).into()
+}
+
+/// The vocabulary of the counted corpus and its count matrix. Tiny corpora, where `min_df` = 2
+/// can prune every term, fall back to every term.
+fn vectorize(tfidf: &TfidfParams, counted: Counted<'_>) -> crate::Result<Vectorized> {
+    let n = counted.n_docs();
+    let empty = |e| match e {
+        crate::vectorize::VectorizeError::EmptyVocabulary(_) => {
+            TopicsError::EmptyVocabulary(n).into()
+        }
+        e => crate::Error::from(e),
+    };
+    let select = |p: &TfidfParams| -> Result<Selected, crate::vectorize::VectorizeError> {
+        p.clone().check()?;
+        Selected::of(&counted.counter, p)
+    };
+    let (params, selected) = match select(tfidf) {
+        Err(crate::vectorize::VectorizeError::EmptyVocabulary(_))
+            if tfidf.min_df != DocFreq::Count(1) =>
+        {
+            let relaxed = TfidfParams {
+                min_df: DocFreq::Count(1),
+                max_df: DocFreq::Proportion(1.0),
+                ..tfidf.clone()
+            };
+            let s = select(&relaxed).map_err(empty)?;
+            (relaxed, s)
+        }
+        r => (tfidf.clone(), r.map_err(empty)?),
+    };
+    let (matrix, forms) = counted.into_matrix(&selected).map_err(spill_error)?;
+    let vectorizer = TfidfVectorizer::from_parts(params, selected.vocabulary, selected.idf);
+    let surface = surface_words(
+        forms.as_ref().expect("raw-text input"),
+        vectorizer.vocabulary(),
+    );
+    Ok(Vectorized {
+        vectorizer,
+        matrix,
+        surface,
+    })
+}
+
+/// The LSA of the corpus: the SVD and every document's L2-normalised row in its space. Up to
+/// [`SVD_SAMPLE`] documents the SVD is fitted on all of them; above, on a sample, and every
+/// document is projected onto its components.
+fn lsa(params: &TopicParams, v: &Vectorized) -> crate::Result<(Svd, Array2<f64>)> {
+    let (n, n_terms) = (v.matrix.n_rows(), v.matrix.n_cols());
+    let svd_params = SvdParams {
+        n_components: params
+            .lsa_dims
+            .unwrap_or_else(|| lsa_dimensions(n, n_terms, params.svd.n_components)),
+        ..params.svd.clone()
+    }
+    .check()?;
+    let (svd, mut z) = match sample(n, SVD_SAMPLE, params.svd.seed) {
+        None => svd_params.fit_transform(&v.vectorizer.tfidf_matrix(&v.matrix, None))?,
+        Some(rows) => {
+            let svd = svd_params.fit(&v.vectorizer.tfidf_matrix(&v.matrix, Some(&rows)))?;
+            let z = project(v, &svd);
+            (svd, z)
+        }
+    };
+    normalize_rows(&mut z);
+    Ok((svd, z))
+}
+
+/// Every document's row in the SVD's space, `x · componentsᵀ`, block by block.
+fn project(v: &Vectorized, svd: &Svd) -> Array2<f64> {
+    let projector = svd.projector();
+    let k = svd.n_components();
+    let parts = v.matrix.par_blocks(|b| {
+        let values = v.vectorizer.weigh_block(b);
+        let mut x = crate::linalg::CsrMatrix::empty(v.matrix.n_cols());
+        let mut start = 0;
+        for &end in &b.ends {
+            x.push_row(&b.cols[start..end], &values[start..end]);
+            start = end;
+        }
+        projector.transform(&x).expect("the vocabulary's columns")
+    });
+    let mut z = Array2::zeros((v.matrix.n_rows(), k));
+    let mut at = 0;
+    for p in parts {
+        z.slice_mut(ndarray::s![at..at + p.nrows(), ..]).assign(&p);
+        at += p.nrows();
+    }
+    z
+}
+
+/// `size` of the `n` rows drawn by `seed` (the ones with the smallest hash of seed and row),
+/// in increasing order; `None` when `n` is at most `size` (every row).
+pub(crate) fn sample(n: usize, size: usize, seed: u64) -> Option<Vec<usize>> {
+    if n <= size {
+        return None;
+    }
+    let mut keyed: Vec<(u64, usize)> = (0..n).map(|i| (mix(seed, i as u64), i)).collect();
+    keyed.select_nth_unstable(size - 1);
+    let mut rows: Vec<usize> = keyed[..size].iter().map(|&(_, i)| i).collect();
+    rows.sort_unstable();
+    Some(rows)
+}
+
+/// SplitMix64 of the seed and a row: a fixed, well-spread hash.
+fn mix(seed: u64, i: u64) -> u64 {
+    let mut z = seed ^ i.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// k-means on the LSA rows: up to [`KMEANS_SAMPLE`] rows, the restarts run on all of them;
+/// above, on a sample, and Lloyd's iterations refine the best start on every row.
+fn cluster(
+    z: &Array2<f64>,
+    params: KMeansParams,
+    progress: &dyn Progress,
+) -> crate::Result<kmeans::KMeansFit> {
+    let n = z.nrows();
+    let params = params.check()?;
+    let sampled = match params.params().algorithm {
+        kmeans::KMeansAlgorithm::Lloyd => sample(n, KMEANS_SAMPLE, params.params().seed ^ 1),
+        // linfa starts its own runs: it clusters every row
+        kmeans::KMeansAlgorithm::Linfa => None,
+    };
+    Ok(match sampled {
+        None => params.fit_with(z.view(), progress)?,
+        Some(rows) => {
+            let on_sample = params.fit_with(z.select(ndarray::Axis(0), &rows).view(), progress)?;
+            params.refine(z.view(), on_sample)?
+        }
+    })
+}
+
+/// The k of the best cosine silhouette over `ks`, and the scan.
+fn pick_k(
+    z: &Array2<f64>,
+    ks: std::ops::RangeInclusive<usize>,
+    kmeans_params: &KMeansParams,
+    progress: &dyn Progress,
+) -> crate::Result<(usize, KScan)> {
+    let scores = choose_k::scan_k(z.view(), ks.clone(), kmeans_params, progress)?;
+    let scan: KScan = (scores.iter())
+        .map(|s| (s.k, s.silhouette, s.inertia))
+        .collect();
+    let k = (scores.iter())
+        .max_by(|a, b| a.silhouette.total_cmp(&b.silhouette).then(b.k.cmp(&a.k)))
+        .map_or(*ks.start(), |s| s.k);
+    Ok((k, scan))
+}
