@@ -1035,3 +1035,41 @@ fn eval_and_report_show_the_same_numbers_on_a_corpus_missing_labels() {
     assert_eq!(attr("data-nmi"), eval["nmi"].as_f64().unwrap());
     assert_eq!(attr("data-purity"), eval["purity"].as_f64().unwrap());
 }
+
+/// `classify -` answers while its input is still arriving: the first line's result comes out
+/// before standard input is closed (a feed: `tail -f feed.jsonl | tasnif classify MODEL -`),
+/// and every later line's after it, in input order.
+#[test]
+fn classify_answers_a_feed_line_by_line_while_it_arrives() {
+    use std::io::{BufRead, Write};
+    let mut child = tasnif()
+        .args(["classify", "models/topics.tasnif", "-", "--json"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let texts = [
+        "وصل وفد من حركة طالبان إلى موسكو لإجراء محادثات سلام مع الحكومة الأفغانية",
+        "غرق قارب يقل مهاجرين قبالة السواحل اليونانية وخفر السواحل ينقذ العشرات",
+        "الكرملين يعلق على محادثات السلام بشأن أوكرانيا مع الولايات المتحدة",
+    ];
+    for (i, text) in texts.iter().enumerate() {
+        writeln!(
+            stdin,
+            "{}",
+            serde_json::json!({"id": format!("n{i}"), "text": text})
+        )
+        .unwrap();
+        stdin.flush().unwrap();
+        // the answer to this line, read while standard input stays open
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(v["id"], format!("n{i}"), "{line}");
+    }
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+}

@@ -91,6 +91,9 @@ pub struct Classifier {
     analyzer: Analyzer,
     /// A topic model's SVD, transposed once here rather than per article.
     projector: Option<Projector>,
+    /// A topic model's `ln P(term)` under its mixture, computed once here rather than for
+    /// every evidence term of every article.
+    log_marginals: Vec<f64>,
 }
 
 const EVIDENCE: usize = 5;
@@ -158,14 +161,20 @@ impl Classifier {
     /// A model ready to classify: its analyser is rebuilt from the model's configuration.
     pub fn new(model: Model) -> crate::Result<Self> {
         let analyzer = Analyzer::new(model.analyzer.clone())?;
-        let projector = match &model.kind {
-            ModelKind::Topics(t) => Some(t.svd.projector()),
-            ModelKind::Supervised(_) => None,
+        let (projector, log_marginals) = match &model.kind {
+            ModelKind::Topics(t) => (
+                Some(t.svd.projector()),
+                t.mixture.as_ref().map_or_else(Vec::new, |m| {
+                    (0..m.n_terms()).map(|j| m.log_marginal(j)).collect()
+                }),
+            ),
+            ModelKind::Supervised(_) => (None, Vec::new()),
         };
         Ok(Classifier {
             model,
             analyzer,
             projector,
+            log_marginals,
         })
     }
 
@@ -288,7 +297,11 @@ impl Classifier {
                     Some(mixture) => cols
                         .iter()
                         .zip(counts)
-                        .map(|(&j, &n)| (j, f64::from(n) * mixture.lift(topic, j as usize)))
+                        .map(|(&j, &n)| {
+                            let j_ = j as usize;
+                            let lift = mixture.log_prob[[j_, topic]] - self.log_marginals[j_];
+                            (j, f64::from(n) * lift)
+                        })
                         .collect(),
                     None => {
                         let weights = &t.topics[topic].term_weights;

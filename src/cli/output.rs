@@ -52,24 +52,9 @@ pub(crate) fn flush(out: &mut impl Write) {
 pub(crate) struct SkipReport {
     /// (reason, times seen), in order of first appearance
     seen: Vec<(String, usize)>,
-    /// Every skipped input as (path, JSON Lines line, reason), when [`SkipReport::keeping`]:
-    /// `classify --json` accounts for each input on stdout, not only on stderr.
-    kept: Option<Vec<(String, Option<usize>, String)>>,
 }
 
 impl SkipReport {
-    pub(crate) fn keeping(keep: bool) -> Self {
-        SkipReport {
-            seen: Vec::new(),
-            kept: keep.then(Vec::new),
-        }
-    }
-
-    /// The inputs skipped so far, when keeping them (empty otherwise).
-    pub(crate) fn take_kept(&mut self) -> Vec<(String, Option<usize>, String)> {
-        self.kept.as_mut().map(std::mem::take).unwrap_or_default()
-    }
-
     /// How many inputs were skipped in all.
     pub(crate) fn total(&self) -> usize {
         self.seen.iter().map(|(_, n)| n).sum()
@@ -80,9 +65,6 @@ impl SkipReport {
     }
 
     pub(crate) fn note_at(&mut self, path: &str, line: Option<usize>, reason: &str) {
-        if let Some(kept) = &mut self.kept {
-            kept.push((path.to_string(), line, reason.to_string()));
-        }
         let place = match line {
             Some(l) => format!("{path}:{l}"),
             None => path.to_string(),

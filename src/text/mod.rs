@@ -1,4 +1,5 @@
 pub mod analyzer;
+pub(crate) mod intern;
 pub mod normalize;
 pub mod stem;
 pub mod stopwords;

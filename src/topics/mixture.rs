@@ -151,11 +151,15 @@ impl TopicMixture {
     /// `Σ P(c) P(term | c)`: how much an occurrence of the term speaks for `topic` rather than
     /// for the corpus at large (what `classify` shows as evidence).
     pub fn lift(&self, topic: usize, term: usize) -> f64 {
+        self.log_prob[[term, topic]] - self.log_marginal(term)
+    }
+
+    /// `ln P(term)` under the mixture, `ln Σ P(c) P(term | c)` (computed stably).
+    pub fn log_marginal(&self, term: usize) -> f64 {
         let row = self.log_prob.row(term);
         let terms: Vec<f64> = self.log_prior.iter().zip(row).map(|(p, l)| p + l).collect();
         let top = terms.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let marginal = top + terms.iter().map(|t| (t - top).exp()).sum::<f64>().ln();
-        row[topic] - marginal
+        top + terms.iter().map(|t| (t - top).exp()).sum::<f64>().ln()
     }
 
     /// The most probable topic (the lowest index on a tie).

@@ -93,6 +93,17 @@ pub struct TopicParams {
     /// At most this many k-means restarts however small the corpus ([`kmeans_runs`]).
     #[serde(default = "default_max_runs")]
     pub(crate) max_runs: usize,
+    /// Most documents the SVD is fitted on ([`SVD_SAMPLE`]; more are projected onto it).
+    #[serde(default = "default_sample")]
+    pub(crate) svd_sample: usize,
+    /// Most LSA rows the k-means restarts run on ([`KMEANS_SAMPLE`]; Lloyd then refines the
+    /// best start on every row).
+    #[serde(default = "default_sample")]
+    pub(crate) kmeans_sample: usize,
+}
+
+fn default_sample() -> usize {
+    SVD_SAMPLE
 }
 
 fn default_max_runs() -> usize {
@@ -138,6 +149,8 @@ impl TopicParams {
             mixture: Some(MixtureParams::default()),
             lsa_dims: None,
             max_runs: KMEANS_MAX_RUNS,
+            svd_sample: SVD_SAMPLE,
+            kmeans_sample: KMEANS_SAMPLE,
         }
     }
 
@@ -199,6 +212,8 @@ impl TopicParams {
             top_words: &mut self.top_words,
             lsa_dims: &mut self.lsa_dims,
             max_runs: &mut self.max_runs,
+            svd_sample: &mut self.svd_sample,
+            kmeans_sample: &mut self.kmeans_sample,
         }
     }
 
@@ -235,6 +250,8 @@ pub struct LabKnobs<'a> {
     pub top_words: &'a mut TopWords,
     pub lsa_dims: &'a mut Option<usize>,
     pub max_runs: &'a mut usize,
+    pub svd_sample: &'a mut usize,
+    pub kmeans_sample: &'a mut usize,
 }
 
 /// [`TopicParams`] that passed [`TopicParams::check`].

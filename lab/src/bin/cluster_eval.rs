@@ -69,6 +69,12 @@ struct Args {
     /// The refinement's `tol` (`MixtureParams::tol`).
     #[arg(long)]
     refine_tol: Option<f64>,
+    /// Most documents the SVD is fitted on (`tasnif::topics::SVD_SAMPLE` by default).
+    #[arg(long)]
+    svd_sample: Option<usize>,
+    /// Most LSA rows the k-means restarts run on (`tasnif::topics::KMEANS_SAMPLE` by default).
+    #[arg(long)]
+    kmeans_sample: Option<usize>,
     /// Also write each document's analysed terms (`{"label","terms"}` per line), as the default
     /// `Analyzer` gives them, for Python experiments on tasnif's own analysis.
     #[arg(long)]
@@ -177,6 +183,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         knobs.tfidf.ngram_range = (1, a.ngram_max);
         knobs.svd.n_iter = a.svd_iter;
         *knobs.lsa_dims = a.dims;
+        if let Some(s) = a.svd_sample {
+            *knobs.svd_sample = s;
+        }
+        if let Some(s) = a.kmeans_sample {
+            *knobs.kmeans_sample = s;
+        }
         if let Some(r) = a.n_runs {
             knobs.kmeans.n_runs = r;
             *knobs.max_runs = r;
