@@ -59,6 +59,50 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Train on a corpus too large for memory: read it as a stream, chunk by chunk, with the
+//! counts kept under a memory budget (past it they go to a temporary file, removed afterwards).
+//! The model is the same, byte for byte, as training in memory:
+//!
+//! ```
+//! # fn main() -> tasnif::Result<()> {
+//! let mut stream = tasnif::CorpusReader::new().stream(&["data"])?;
+//! let budget = tasnif::linalg::Budget { bytes: 64 << 20, ..Default::default() };
+//! let params = tasnif::TopicParams::new().k(4).check()?;
+//! let fit = params.fit_source(&mut stream, &budget, &tasnif::Silent)?;
+//! assert_eq!(fit.model.facts().n_docs, 111);
+//! # Ok(()) }
+//! ```
+//!
+//! ## Partial statistics
+//!
+//! Training is passes over the corpus, each computing statistics of a share of the documents
+//! that merge by addition; merged in a fixed order they give the same bits whatever the threads,
+//! chunks or machines. They are public, for running the passes elsewhere (Spark partitions):
+//!
+//! | pass | partial statistics | merge |
+//! |---|---|---|
+//! | counting | [`vectorize::TermCounts`]: each term's document frequency and count, each word form's count | exact (integers), any order |
+//! | k-means (Lloyd) | [`topics::kmeans::ClusterSums`]: per-cluster sums, counts, inertia | per block of [`topics::kmeans::SUM_BLOCK_ROWS`] rows, in block order |
+//! | term mixture (EM) | [`topics::mixture::ExpectedCounts`]: expected term counts and articles per topic | per block of [`linalg::BLOCK_ROWS`] rows, in block order |
+//!
+//! The SVD has no merge step: its range finder runs on a sample of at most
+//! [`topics::SVD_SAMPLE`] documents gathered in one place, and projecting documents onto its
+//! components ([`linalg::Projector`]) is per document. k-means restarts likewise run on a
+//! sample of [`topics::KMEANS_SAMPLE`] rows; only the final Lloyd iterations need every row.
+//!
+//! ```
+//! use tasnif::vectorize::{TermCounts, TfidfParams};
+//! # fn main() -> tasnif::Result<()> {
+//! let analyzer = tasnif::text::Analyzer::new(Default::default())?;
+//! let params = TfidfParams::default().check()?;
+//! let mut counts = TermCounts::of_texts(&analyzer, &params, &["وصل وفد طالبان إلى موسكو"]);
+//! counts.merge(&TermCounts::of_texts(&analyzer, &params, &["محادثات طالبان في موسكو"]));
+//! let (vectorizer, _shown) = counts.vectorizer(&params)?;
+//! assert_eq!(counts.n_docs, 2);
+//! assert!(vectorizer.term_index("طالبان").is_some());
+//! # Ok(()) }
+//! ```
+//!
 //! The rooms, in the order the data flows: [`text`] (normalise, tokenise, stem) → [`corpus`]
 //! (readers, scraped-page cleaning) → [`vectorize`] (TF-IDF) → [`linalg`] (sparse matrix, SVD)
 //! → [`topics`] (k-means, mixture refinement, topic names) or [`supervised`] (linear

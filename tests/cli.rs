@@ -1073,3 +1073,88 @@ fn classify_answers_a_feed_line_by_line_while_it_arrives() {
     drop(stdin);
     assert!(child.wait().unwrap().success());
 }
+
+/// `train` with `args` on `corpus`, temporary files in `tmp`; the model's bytes.
+fn model_bytes(corpus: &Path, tmp: &Path, args: &[&str]) -> Vec<u8> {
+    let out = tmp.join("model.tasnif");
+    succeeds(
+        tasnif()
+            .env("TMPDIR", tmp)
+            .arg("train")
+            .arg(corpus)
+            .args(["--quiet", "--force", "--out"])
+            .arg(&out)
+            .args(args),
+    );
+    let bytes = std::fs::read(&out).unwrap();
+    std::fs::remove_file(&out).unwrap();
+    let left: Vec<_> = std::fs::read_dir(tmp).unwrap().collect();
+    assert!(left.is_empty(), "{args:?} left temporary files: {left:?}");
+    bytes
+}
+
+/// Counts spilled to a temporary file (a 1 KiB budget) and one thread, or all in memory and two
+/// threads: the same model, and nothing left in the temporary folder.
+fn same_model_spilled_or_not(corpus: &Path, k: &str) {
+    let tmp = tempfile::tempdir().unwrap();
+    let memory = model_bytes(corpus, tmp.path(), &["--k", k, "--threads", "2"]);
+    let spilled = model_bytes(
+        corpus,
+        tmp.path(),
+        &["--k", k, "-j", "1", "--memory-budget", "1K"],
+    );
+    assert!(
+        memory == spilled,
+        "spilling or one thread changed the model"
+    );
+    let supervised = ["--supervised", "-j", "2"];
+    let spilled_sup = ["--supervised", "-j", "1", "--memory-budget", "1K"];
+    assert!(
+        model_bytes(corpus, tmp.path(), &supervised)
+            == model_bytes(corpus, tmp.path(), &spilled_sup)
+    );
+}
+
+#[test]
+fn spilled_counts_and_one_thread_give_the_same_model() {
+    same_model_spilled_or_not(&data(), "4");
+    let dir = tempfile::tempdir().unwrap();
+    for (budget, spilled) in [("1K", true), ("1G", false)] {
+        let o = succeeds(
+            tasnif()
+                .args([
+                    "train",
+                    "data",
+                    "--json",
+                    "--quiet",
+                    "--memory-budget",
+                    budget,
+                    "--out",
+                ])
+                .arg(dir.path().join("m.tasnif"))
+                .arg("--force"),
+        );
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["spilled"], spilled, "--memory-budget {budget}");
+    }
+}
+
+#[test]
+#[cfg_attr(
+    not(feature = "external-tests"),
+    ignore = "needs the ANT corpus in ../shared: cargo test --features external-tests"
+)]
+fn spilled_counts_and_one_thread_give_the_same_model_on_ant() {
+    use std::io::BufRead;
+    let ant = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpora/ant-multisource/ant-multisource.jsonl");
+    let dir = tempfile::tempdir().unwrap();
+    let sample = dir.path().join("ant-4000.jsonl");
+    let lines: Vec<String> = std::io::BufReader::new(std::fs::File::open(ant).unwrap())
+        .lines()
+        .take(4000)
+        .map(Result::unwrap)
+        .collect();
+    std::fs::write(&sample, lines.join("\n") + "\n").unwrap();
+    same_model_spilled_or_not(&sample, "6");
+}

@@ -32,6 +32,10 @@ pub const EXIT_SKIPPED: u8 = 3;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Worker threads (default: one per core). Models are the same byte for byte whatever the
+    /// number.
+    #[arg(long, short = 'j', global = true, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
 }
 
 #[derive(Subcommand)]
@@ -135,6 +139,12 @@ fn with_advice(e: &tasnif::Error) -> String {
 
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(n) = cli.threads {
+        // the first pool built is the only one; nothing has built one before this
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n.into())
+            .build_global();
+    }
     let result = match cli.command {
         Command::Stem(a) => stem::run(&a),
         Command::Train(a) => train::run(a),

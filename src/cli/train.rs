@@ -157,7 +157,7 @@ pub(crate) fn run(a: TrainArgs) -> Outcome {
             }
         }
     };
-    let (model, against_labels) = if a.supervised {
+    let (model, against_labels, spilled) = if a.supervised {
         let fit = SupervisedParams::new().seed(a.seed).check()?.fit_source(
             &mut source,
             &budget,
@@ -167,7 +167,7 @@ pub(crate) fn run(a: TrainArgs) -> Outcome {
         for s in &fit.unlabelled {
             source.skips.note(&s.path.display().to_string(), &s.reason);
         }
-        (fit.model, None)
+        (fit.model, None, fit.spilled)
     } else {
         let algorithm = match a.kmeans {
             KMeansChoice::Lloyd => KMeansAlgorithm::Lloyd,
@@ -180,7 +180,7 @@ pub(crate) fn run(a: TrainArgs) -> Outcome {
             .check()?
             .fit_source(&mut source, &budget, &progress);
         let fit = fit.map_err(|e| named(e, source.skips))?;
-        (fit.model, fit.against_labels)
+        (fit.model, fit.against_labels, fit.diagnostics.spilled)
     };
     print_notes(source.inner.notes());
     progress.stage(Stage::Saving, || model.save(&a.out, a.force))?;
@@ -192,6 +192,7 @@ pub(crate) fn run(a: TrainArgs) -> Outcome {
         let mut v = serde_json::json!({
             "model": a.out, "kind": model.kind_name(), "documents": model.facts().n_docs,
             "skipped": skipped, "vocabulary": model.vectorizer().vocabulary().len(), "seconds": secs,
+            "spilled": spilled,
         });
         if let ModelKind::Topics(t) = model.kind() {
             v["topics"] = serde_json::to_value(topic_rows(t)).unwrap_or_default();
@@ -210,6 +211,9 @@ pub(crate) fn run(a: TrainArgs) -> Outcome {
             secs,
             shown(&a.out)
         );
+        if spilled {
+            outln!("(the counts passed the memory budget and were kept in a temporary file)");
+        }
         if let ModelKind::Topics(t) = model.kind() {
             if !t.k_scan.is_empty() {
                 outln!("\n  k  silhouette  inertia");

@@ -158,6 +158,8 @@ pub struct SupervisedFit {
     pub model: Model,
     /// Documents without a label, skipped (the others were trained on).
     pub unlabelled: Vec<Skipped>,
+    /// Whether the counts went to a temporary file (they passed the memory budget).
+    pub spilled: bool,
 }
 
 impl ValidSupervisedParams {
@@ -242,7 +244,7 @@ impl ValidSupervisedParams {
         let y: Vec<usize> = (doc_labels.iter())
             .map(|l| labels.binary_search(l).expect("known label"))
             .collect();
-        let (vectorizer, x, surface) = stage(progress, Stage::Vectorizing, 0, || {
+        let (vectorizer, x, surface, spilled) = stage(progress, Stage::Vectorizing, 0, || {
             let tfidf = params.tfidf.clone().check()?;
             let selected = Selected::of(&counted.counter, tfidf.params())?;
             let (matrix, forms) = counted
@@ -254,11 +256,11 @@ impl ValidSupervisedParams {
                 selected.idf,
             );
             let surface = surface_words(
-                forms.as_ref().expect("raw-text input"),
+                forms.as_ref().expect("raw-text input").iter(),
                 vectorizer.vocabulary(),
             );
             let x = vectorizer.tfidf_matrix(&matrix, None);
-            Ok::<_, crate::Error>((vectorizer, x, surface))
+            Ok::<_, crate::Error>((vectorizer, x, surface, matrix.spilled()))
         })?;
         let classifier = stage(progress, Stage::Classifier, 0, || {
             let svc = params.svc.clone().check()?;
@@ -301,7 +303,11 @@ impl ValidSupervisedParams {
                 )
             },
         };
-        Ok(SupervisedFit { model, unlabelled })
+        Ok(SupervisedFit {
+            model,
+            unlabelled,
+            spilled,
+        })
     }
 }
 

@@ -658,3 +658,37 @@ fn serde_round_trip_and_feature_mismatch() {
         }
     );
 }
+
+#[test]
+fn same_model_in_memory_or_spilled_on_one_or_two_threads() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let spill_parent = tempfile::tempdir().unwrap();
+    let tiny = Budget {
+        bytes: 1024,
+        dir: spill_parent.path().to_path_buf(),
+    };
+    let params = SupervisedParams::new().check().unwrap();
+    let train = |threads: usize, budget: &Budget, chunk: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            let reader = crate::CorpusReader::new();
+            let mut stream = reader.stream(&[&root]).unwrap().chunk_bytes(chunk);
+            let mut model = params
+                .fit_source(&mut stream, budget, &Silent)
+                .unwrap()
+                .model;
+            model.facts.trained_on.clear();
+            crate::model::file::encode(&model).unwrap()
+        })
+    };
+    let whole = train(2, &Budget::default(), usize::MAX);
+    assert!(
+        train(1, &tiny, 4096) == whole,
+        "spilled, one thread, small chunks"
+    );
+    assert!(train(2, &tiny, usize::MAX) == whole, "spilled, two threads");
+    assert_eq!(std::fs::read_dir(spill_parent.path()).unwrap().count(), 0);
+}

@@ -235,7 +235,7 @@ fn vectorize(tfidf: &TfidfParams, counted: Counted<'_>) -> crate::Result<Vectori
     let (matrix, forms) = counted.into_matrix(&selected).map_err(spill_error)?;
     let vectorizer = TfidfVectorizer::from_parts(params, selected.vocabulary, selected.idf);
     let surface = surface_words(
-        forms.as_ref().expect("raw-text input"),
+        forms.as_ref().expect("raw-text input").iter(),
         vectorizer.vocabulary(),
     );
     Ok(Vectorized {
@@ -351,4 +351,66 @@ fn pick_k(
         .max_by(|a, b| a.silhouette.total_cmp(&b.silhouette).then(b.k.cmp(&a.k)))
         .map_or(*ks.start(), |s| s.k);
     Ok((k, scan))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::CorpusReader;
+    use crate::progress::Silent;
+
+    /// The model's bytes, its training date left out (it is the day the test runs).
+    fn bytes_of(mut model: Model) -> Vec<u8> {
+        model.facts.trained_on.clear();
+        crate::model::file::encode(&model).unwrap()
+    }
+
+    /// Trains on `data/` read as a stream cut into chunks of `chunk` bytes, on `threads`
+    /// threads, under `budget`; returns the model's bytes and whether the counts were spilled.
+    fn train(
+        params: &ValidTopicParams,
+        chunk: usize,
+        threads: usize,
+        budget: &Budget,
+    ) -> (Vec<u8>, bool) {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+            let mut stream = CorpusReader::new()
+                .stream(&[root])
+                .unwrap()
+                .chunk_bytes(chunk);
+            let fit = params.fit_source(&mut stream, budget, &Silent).unwrap();
+            (bytes_of(fit.model), fit.diagnostics.spilled)
+        })
+    }
+
+    #[test]
+    fn same_model_in_memory_or_spilled_whatever_the_threads_and_chunks() {
+        // small samples, so that the sampled SVD and k-means paths of large corpora run too
+        let mut p = TopicParams::new().k(4).seed(7);
+        p.svd_sample = 60;
+        p.kmeans_sample = 50;
+        let params = p.check().unwrap();
+        let spill_parent = tempfile::tempdir().unwrap();
+        let tiny = Budget {
+            bytes: 1024,
+            dir: spill_parent.path().to_path_buf(),
+        };
+        let (whole, spilled) = train(&params, usize::MAX, 2, &Budget::default());
+        assert!(!spilled);
+        for (chunk, threads) in [(4096, 1), (50_000, 2), (usize::MAX, 1)] {
+            let (cut, spilled) = train(&params, chunk, threads, &tiny);
+            assert!(spilled, "a 1 KiB budget spills the counts");
+            assert!(
+                cut == whole,
+                "spilled, chunks of {chunk} bytes, {threads} threads"
+            );
+        }
+        let left: Vec<_> = std::fs::read_dir(spill_parent.path()).unwrap().collect();
+        assert!(left.is_empty(), "temporary files left behind: {left:?}");
+    }
 }

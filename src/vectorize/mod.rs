@@ -9,10 +9,12 @@ use crate::text::Analyzer;
 
 mod count;
 pub(crate) mod counted;
+mod partial;
 mod surface;
 
 pub use count::FormCounts;
 use count::{BIGRAM, Counter, NONE, Rows, ranges};
+pub use partial::{FormCount, TermCount, TermCounts};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -303,6 +305,42 @@ impl ValidTfidfParams {
     }
 }
 
+/// A term's id and name.
+type Named<'n> = (u32, std::borrow::Cow<'n, str>);
+
+/// The terms a fit keeps among `items` (id, term, document frequency, total count) of `n`
+/// documents: those within `min_df` and `max_df` (and the `max_features` most frequent),
+/// sorted by term, with their idf. Depends on the terms and their counts only, never on the ids.
+fn select_terms<'n>(
+    n: usize,
+    mut kept: Vec<(u32, std::borrow::Cow<'n, str>, u32, u64)>,
+    p: &TfidfParams,
+) -> Result<(Vec<Named<'n>>, Vec<f64>), VectorizeError> {
+    let (max_doc, min_doc) = (p.max_df.bound(n), p.min_df.bound(n));
+    if max_doc < min_doc {
+        return Err(VectorizeError::MaxDfBelowMinDf);
+    }
+    kept.retain(|&(_, _, df, _)| {
+        let d = f64::from(df);
+        d <= max_doc && d >= min_doc
+    });
+    if let Some(limit) = p.max_features
+        && kept.len() > limit
+    {
+        // The `limit` terms with the highest total count. Ties at the cut are broken by
+        // term order: what scikit-learn's `argsort` gives when it happens to be stable
+        // (its columns are in term order, but its default sort is not stable).
+        kept.select_nth_unstable_by(limit - 1, |a, b| b.3.cmp(&a.3).then_with(|| a.1.cmp(&b.1)));
+        kept.truncate(limit);
+    }
+    if kept.is_empty() {
+        return Err(VectorizeError::EmptyVocabulary(n));
+    }
+    kept.par_sort_unstable_by(|a, b| a.1.cmp(&b.1));
+    let idf = kept.iter().map(|k| idf_of(n, k.2, p.smooth_idf)).collect();
+    Ok((kept.into_iter().map(|(g, t, _, _)| (g, t)).collect(), idf))
+}
+
 /// The vocabulary a fit keeps, from a [`Counter`]'s frequencies: the terms within `min_df` and
 /// `max_df` (and the `max_features` most frequent), sorted, with their idf and the column of
 /// every counted term.
@@ -317,45 +355,8 @@ impl Selected {
     /// scikit-learn's rules: max_doc_count = max_df if int else max_df * n_doc (same for
     /// min_df); a term is kept when min_doc_count <= df <= max_doc_count.
     pub fn of(counter: &Counter<'_>, p: &TfidfParams) -> Result<Selected, VectorizeError> {
-        let n = counter.n_docs;
-        let (max_doc, min_doc) = (p.max_df.bound(n), p.min_df.bound(n));
-        if max_doc < min_doc {
-            return Err(VectorizeError::MaxDfBelowMinDf);
-        }
-        let mut kept: Vec<(u32, std::borrow::Cow<'_, str>)> = (counter.features())
-            .filter(|&(_, df)| {
-                let d = f64::from(df);
-                d <= max_doc && d >= min_doc
-            })
-            .map(|(g, _)| (g, counter.name(g)))
-            .collect();
-        if let Some(limit) = p.max_features
-            && kept.len() > limit
-        {
-            // The `limit` terms with the highest total count. Ties at the cut are broken by
-            // term order: what scikit-learn's `argsort` gives when it happens to be stable
-            // (its columns are in term order, but its default sort is not stable).
-            kept.select_nth_unstable_by(limit - 1, |a, b| {
-                (counter.tf(b.0))
-                    .cmp(&counter.tf(a.0))
-                    .then_with(|| a.1.cmp(&b.1))
-            });
-            kept.truncate(limit);
-        }
-        if kept.is_empty() {
-            return Err(VectorizeError::EmptyVocabulary(n));
-        }
-        kept.par_sort_unstable_by(|a, b| a.1.cmp(&b.1));
-        let df = |g: u32| {
-            if g & BIGRAM == 0 {
-                counter.df_uni[g as usize]
-            } else {
-                counter.df_bi[(g & !BIGRAM) as usize]
-            }
-        };
-        let idf = (kept.iter())
-            .map(|&(g, _)| idf_of(n, df(g), p.smooth_idf))
-            .collect();
+        let items = (counter.features()).map(|(g, df)| (g, counter.name(g), df, counter.tf(g)));
+        let (kept, idf) = select_terms(counter.n_docs, items.collect(), p)?;
         let mut col_uni = vec![NONE; counter.df_uni.len()];
         let mut col_bi = vec![NONE; counter.df_bi.len()];
         for (c, &(g, _)) in kept.iter().enumerate() {

@@ -3,14 +3,17 @@
 
 use rustc_hash::FxHashMap;
 
-use super::FormCounts;
 use crate::text::analyzer::display_form;
 
 /// The most frequent surface word (display form) of each vocabulary term (ties: the shorter,
 /// then the smaller string, so the choice is deterministic); a bigram shows its two words'.
-pub fn surface_words(forms: &FormCounts, vocabulary: &[String]) -> Vec<String> {
+/// `forms` holds (raw form, its term, occurrences), e.g. [`super::FormCounts::iter`].
+pub fn surface_words<'f>(
+    forms: impl IntoIterator<Item = (&'f str, &'f str, u64)>,
+    vocabulary: &[String],
+) -> Vec<String> {
     let mut by_term: FxHashMap<&str, FxHashMap<String, u64>> = FxHashMap::default();
-    for (form, term, n) in forms.iter() {
+    for (form, term, n) in forms {
         *by_term
             .entry(term)
             .or_default()
@@ -64,7 +67,7 @@ mod tests {
             .fit_transform_texts_detailed(&analyzer, &texts, false)
             .unwrap();
         let vocab = f.vectorizer.vocabulary();
-        let words = surface_words(f.forms.as_ref().unwrap(), vocab);
+        let words = surface_words(f.forms.as_ref().unwrap().iter(), vocab);
         let of = |term: &str| &words[vocab.iter().position(|t| t == term).unwrap()];
         // three spellings of one term: the harakah is dropped for display, and الأفغانية (2)
         // beats الافغانية (1)

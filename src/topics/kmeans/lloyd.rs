@@ -4,11 +4,10 @@ use ndarray::{Array2, ArrayView2, s};
 use rayon::prelude::*;
 
 use super::RunInfo;
+use super::sums::{ClusterSums, SUM_BLOCK_ROWS};
 
 /// Rows per block in parallel loops (fixed, so reductions are deterministic).
 const BLOCK: usize = 1024;
-/// Rows per chunk of the centroid update (fixed, so the sum order never depends on threads).
-const CHUNK_ROWS: usize = 4096;
 
 /// Squared distances of every row to every centroid (n × k): `‖x‖² − 2·x·c + ‖c‖²`, the
 /// products computed block by block in parallel. A direct dot-product kernel is used instead of
@@ -121,7 +120,11 @@ pub(super) fn lloyd(
             break;
         }
         let labels: Vec<usize> = state.iter().map(|b| b.label).collect();
-        let (mut sums, mut counts) = cluster_sums(x, &labels, k);
+        let ClusterSums {
+            mut sums,
+            mut counts,
+            ..
+        } = cluster_sums(x, &labels, k);
         // Empty clusters: relocate to the points farthest from their centroid (as scikit-learn).
         let empty: Vec<usize> = (0..k).filter(|&j| counts[j] == 0).collect();
         if !empty.is_empty() {
@@ -192,40 +195,23 @@ pub(super) fn lloyd(
     )
 }
 
-/// Per-cluster sums of the rows and member counts: rows summed within fixed chunks in
-/// parallel, chunk results added in chunk order (deterministic whatever the thread count).
-pub(crate) fn cluster_sums(
-    x: ArrayView2<f64>,
-    labels: &[usize],
-    k: usize,
-) -> (Array2<f64>, Vec<usize>) {
-    let d = x.ncols();
-    let starts: Vec<usize> = (0..x.nrows()).step_by(CHUNK_ROWS).collect();
-    let parts: Vec<(Array2<f64>, Vec<usize>)> = starts
+/// Per-cluster sums of the rows and member counts: blocks of [`SUM_BLOCK_ROWS`] rows summed
+/// in parallel, their statistics added in block order (deterministic whatever the thread
+/// count, and what a distributed run computes block by block).
+pub(crate) fn cluster_sums(x: ArrayView2<f64>, labels: &[usize], k: usize) -> ClusterSums {
+    let starts: Vec<usize> = (0..x.nrows()).step_by(SUM_BLOCK_ROWS).collect();
+    let parts: Vec<ClusterSums> = starts
         .par_iter()
         .map(|&s0| {
-            let mut sums = Array2::<f64>::zeros((k, d));
-            let mut counts = vec![0usize; k];
-            let end = (s0 + CHUNK_ROWS).min(x.nrows());
-            for (row, &l) in x
-                .slice(s![s0..end, ..])
-                .rows()
-                .into_iter()
-                .zip(&labels[s0..end])
-            {
-                sums.row_mut(l).scaled_add(1.0, &row);
-                counts[l] += 1;
-            }
-            (sums, counts)
+            let end = (s0 + SUM_BLOCK_ROWS).min(x.nrows());
+            ClusterSums::of_labels(x.slice(s![s0..end, ..]), &labels[s0..end], k)
         })
         .collect();
-    let mut sums = Array2::<f64>::zeros((k, d));
-    let mut counts = vec![0usize; k];
-    for (s, c) in parts {
-        sums += &s;
-        counts.iter_mut().zip(c).for_each(|(a, b)| *a += b);
+    let mut all = ClusterSums::zeros(k, x.ncols());
+    for p in &parts {
+        all.merge(p);
     }
-    (sums, counts)
+    all
 }
 
 /// One assignment step with Hamerly's test; returns how many labels changed. With `fresh`

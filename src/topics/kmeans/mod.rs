@@ -33,6 +33,7 @@
 mod init;
 mod linfa;
 mod lloyd;
+mod sums;
 
 use ndarray::{Array2, ArrayView2};
 use rand::SeedableRng;
@@ -40,8 +41,8 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-pub(crate) use lloyd::cluster_sums;
 use lloyd::{inertia_of, lloyd};
+pub use sums::{ClusterSums, SUM_BLOCK_ROWS};
 
 use crate::progress::{Progress, Silent};
 
@@ -278,13 +279,7 @@ fn mean_variance(x: ArrayView2<f64>) -> f64 {
 /// The mean of the rows of `x` in each of the `k` groups of `labels` (a group without rows
 /// stays at zero): the centroids of a partition found some other way than by k-means.
 pub fn means_of(x: ArrayView2<f64>, labels: &[usize], k: usize) -> Array2<f64> {
-    let (mut sums, counts) = cluster_sums(x, labels, k);
-    for (mut s, &n) in sums.rows_mut().into_iter().zip(&counts) {
-        if n > 0 {
-            s /= n as f64;
-        }
-    }
-    sums
+    lloyd::cluster_sums(x, labels, k).means()
 }
 
 /// Nearest centroid by cosine similarity for each row: `(cluster, cosine)`.
@@ -353,7 +348,11 @@ pub(crate) mod tests {
                 converged = true;
                 break;
             }
-            let (mut sums, mut counts) = cluster_sums(x, &labels, k);
+            let sums::ClusterSums {
+                mut sums,
+                mut counts,
+                ..
+            } = cluster_sums(x, &labels, k);
             // Empty clusters: relocate to the points farthest from their centroid (as scikit-learn).
             let empty: Vec<usize> = (0..k).filter(|&j| counts[j] == 0).collect();
             if !empty.is_empty() {
