@@ -12,6 +12,7 @@ use crate::text::analyzer::AnalyzerError;
 use crate::topics::TopicsError;
 use crate::topics::kmeans::KMeansError;
 use crate::topics::mixture::MixtureError;
+use crate::topics::named::NamedTopicsError;
 use crate::vectorize::VectorizeError;
 
 /// Anything that can go wrong in tasnif.
@@ -32,6 +33,8 @@ pub enum Error {
     Mixture(#[from] MixtureError),
     #[error(transparent)]
     Topics(#[from] TopicsError),
+    #[error(transparent)]
+    NamedTopics(#[from] NamedTopicsError),
     #[error(transparent)]
     Supervised(#[from] SupervisedError),
     #[error(transparent)]

@@ -5,6 +5,7 @@
     python3 benches/compare/scale.py                 # N = 28933 and 289330
     python3 benches/compare/scale.py --n 1000000     # any N; --no-sklearn skips the peer
     python3 benches/compare/scale.py --n 289330 --seed 42 --seed 1 --seed 2
+    python3 benches/compare/scale.py --n 1012655 --no-sklearn --memory-budget 512M
 
 The corpora are built from ANT (../shared) with ../shared/tools/make_scale_corpus.py: as many
 copies as N needs, each copy's sentences rotated so that no two documents are equal, then the
@@ -109,6 +110,7 @@ def main():
     ap.add_argument("--n", action="append", type=int, help="articles (repeatable)")
     ap.add_argument("--seed", action="append", type=int, help="seed of both sides (repeatable)")
     ap.add_argument("--no-sklearn", action="store_true", help="tasnif only")
+    ap.add_argument("--memory-budget", help="tasnif's --memory-budget (e.g. 512M: counts spilled)")
     ap.add_argument("--sk-worker", nargs=2, help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.sk_worker:
@@ -123,9 +125,11 @@ def main():
         for seed in a.seed or [42]:
             model = os.path.join(CACHE, "scale.tasnif")
             out, wall, rss = timed([exe, "train", path, "--k", "6", "--seed", str(seed), "--out", model,
-                                    "--force", "--quiet", "--json"])
+                                    "--force", "--quiet", "--json"]
+                                   + (["--memory-budget", a.memory_budget] if a.memory_budget else []))
             r = json.loads(out)
-            rows.append((n, seed, "tasnif", wall, rss, r.get("against_labels", {}).get("nmi", float("nan"))))
+            tool = "tasnif (spilled)" if r.get("spilled") else "tasnif"
+            rows.append((n, seed, tool, wall, rss, r.get("against_labels", {}).get("nmi", float("nan"))))
             os.remove(model)
             if py:
                 out, wall2, rss2 = timed([py, os.path.abspath(__file__), "--sk-worker", path, str(seed)])
@@ -133,14 +137,14 @@ def main():
                 rows.append((n, seed, "scikit-learn", wall2, rss2, r["nmi"]))
                 print(f"  scikit-learn stages at {n}: " +
                       ", ".join(f"{k} {v:.1f} s" for k, v in r["stages"].items()), file=sys.stderr)
-    print(f"{'articles':>9} {'seed':>4} {'tool':<13} {'wall s':>7} {'peak MB':>8} {'NMI':>6}  speed-up")
+    print(f"{'articles':>9} {'seed':>4} {'tool':<16} {'wall s':>7} {'peak MB':>8} {'NMI':>6}  speed-up")
     for i, (n, seed, tool, wall, rss, nmi) in enumerate(rows):
         ratio = ""
-        if tool == "tasnif":
+        if tool.startswith("tasnif"):
             peer = [r for r in rows if r[0] == n and r[1] == seed and r[2] == "scikit-learn"]
             if peer:
                 ratio = f"{peer[0][3] / wall:.1f}x faster, {peer[0][4] / rss:.1f}x less memory"
-        print(f"{n:>9} {seed:>4} {tool:<13} {wall:>7.1f} {rss:>8.0f} {nmi:>6.3f}  {ratio}")
+        print(f"{n:>9} {seed:>4} {tool:<16} {wall:>7.1f} {rss:>8.0f} {nmi:>6.3f}  {ratio}")
     print(f"load average during run: {os.getloadavg()} on {os.cpu_count()} cores")
 
 

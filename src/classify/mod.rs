@@ -319,7 +319,7 @@ impl Classifier {
                 let score = lsa_cosine * in_space;
                 Ok(Classification {
                     id: id.to_string(),
-                    label: t.topics[topic].name.clone(),
+                    label: t.topics[topic].label(),
                     class: topic,
                     score,
                     probabilities: None,

@@ -5,7 +5,7 @@ use rayon::prelude::*;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-use tasnif::corpus::{CorpusError, DocumentSource, InputKind, Skipped};
+use tasnif::corpus::{CorpusError, Date, DocumentSource, InputKind, Skipped};
 use tasnif::{Classification, Classifier};
 
 use super::output::{SkipReport, flush, print_notes, stdout_failed};
@@ -89,7 +89,7 @@ pub(crate) fn run(a: &ClassifyArgs) -> Outcome {
                     for span in c.evidence.iter_mut().flat_map(|e| e.spans.iter_mut()) {
                         *span = span.map(|o| doc.input_offset(o));
                     }
-                    Ok(result_line(&c, a.json, a.min_score))
+                    Ok(result_line(&c, doc.date.as_ref(), a.json, a.min_score))
                 })
                 .collect();
             for (name, line) in names.iter().zip(lines) {
@@ -183,8 +183,15 @@ fn print_skipped(out: &mut impl Write, json: bool, id: &str, line: Option<usize>
     }
 }
 
-/// One result as it is printed, line break included.
-fn result_line(c: &Classification, json: bool, min_score: Option<f64>) -> String {
+/// One result as it is printed, line break included. In JSON, a dated article keeps its date
+/// (`"date": "2018-02-18"`, its UTC day; an unreadable one as `"date_unreadable"`), so that
+/// counts over time can be built from the stream.
+fn result_line(
+    c: &Classification,
+    date: Option<&Date>,
+    json: bool,
+    min_score: Option<f64>,
+) -> String {
     let assigned = min_score.is_none_or(|m| c.score >= m);
     if json {
         let mut line = if assigned {
@@ -195,6 +202,18 @@ fn result_line(c: &Classification, json: bool, min_score: Option<f64>) -> String
             v["class"] = serde_json::Value::Null;
             v.to_string()
         };
+        let date = match date {
+            Some(Date::Day(d)) => Some(("date", d.format("%Y-%m-%d").to_string())),
+            Some(Date::Unreadable(raw)) => Some(("date_unreadable", raw.clone())),
+            None => None,
+        };
+        if let Some((key, value)) = date
+            && line.ends_with('}')
+        {
+            line.pop();
+            let value = serde_json::Value::String(value);
+            line.push_str(&format!(",\"{key}\":{value}}}"));
+        }
         line.push('\n');
         return line;
     }

@@ -5,7 +5,8 @@ use clap::Args;
 use std::path::{Path, PathBuf};
 use tasnif::Model;
 use tasnif::corpus::Corpus;
-use tasnif::metrics::evaluation::{Agreement, Scores};
+use tasnif::metrics::evaluation::{Agreement, Evaluation, Scores};
+use tasnif::metrics::timeline::Period;
 use tasnif::metrics::topic_words::TopicWordQuality;
 use tasnif::model::ModelKind;
 
@@ -68,9 +69,12 @@ pub(crate) fn run(a: &EvalArgs) -> Outcome {
                 shown(&a.corpus)
             );
             if a.json {
-                outln!("{}", serde_json::json!({ "top_words": top_words }));
+                let mut v = serde_json::json!({ "top_words": top_words });
+                add_over_time(&mut v, &e);
+                outln!("{v}");
             } else {
                 print_topic_words(top_words);
+                print_over_time(&e);
             }
             return Ok(exit_code(skipped));
         }
@@ -107,10 +111,13 @@ pub(crate) fn run(a: &EvalArgs) -> Outcome {
             top_words,
         } => {
             if a.json {
-                outln!("{}", topics_json(ag, top_words));
+                let mut v = topics_json(ag, top_words);
+                add_over_time(&mut v, &e);
+                outln!("{v}");
             } else {
                 print_agreement(ag);
                 print_topic_words(top_words);
+                print_over_time(&e);
             }
         }
         Scores::Topics {
@@ -118,6 +125,49 @@ pub(crate) fn run(a: &EvalArgs) -> Outcome {
         } => unreachable!("handled above"),
     }
     Ok(exit_code(skipped))
+}
+
+/// Topics over time into a topic model's JSON: `over_time` (each topic's articles per period)
+/// when documents have dates.
+fn add_over_time(v: &mut serde_json::Value, e: &Evaluation) {
+    if let Some(t) = &e.over_time {
+        v["over_time"] = serde_json::to_value(t).unwrap_or_default();
+    }
+    v["unreadable_dates"] = e.unreadable_dates.into();
+}
+
+/// Topics over time as a table: one line per period, one column per topic.
+fn print_over_time(e: &Evaluation) {
+    if e.unreadable_dates > 0 {
+        eprintln!(
+            "tasnif: note: {} document(s) have a date that could not be read (RFC 2822 or ISO 8601 expected): counted as undated",
+            e.unreadable_dates
+        );
+    }
+    let Some(t) = &e.over_time else {
+        return;
+    };
+    let undated: u64 = t.undated.iter().sum();
+    let per = match t.period {
+        Period::Day => "day",
+        Period::Week => "week",
+        Period::Month => "month",
+    };
+    outln!(
+        "\narticles per topic by {per} ({} dated, {undated} undated)",
+        t.dated
+    );
+    let k = t.counts.len();
+    let head: Vec<String> = (0..k).map(|j| format!("{j:>6}")).collect();
+    outln!("{:<10} {}", per, head.join(""));
+    for (p, name) in t.periods.iter().enumerate() {
+        let row: Vec<String> = (0..k).map(|j| format!("{:>6}", t.counts[j][p])).collect();
+        outln!("{name:<10} {}", row.join(""));
+    }
+    if undated > 0 {
+        let row: Vec<String> = t.undated.iter().map(|c| format!("{c:>6}")).collect();
+        outln!("{:<10} {}", "undated", row.join(""));
+    }
 }
 
 fn topics_json(a: &Agreement, words: &TopicWordQuality) -> serde_json::Value {

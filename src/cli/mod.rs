@@ -63,6 +63,10 @@ pub(crate) struct FieldArgs {
     /// JSON Lines field holding the label.
     #[arg(long, default_value = "label")]
     label_field: String,
+    /// JSON Lines field holding the publication date (RFC 2822 or ISO 8601): topics over time
+    /// in eval and report, the date in classify --json.
+    #[arg(long, default_value = "date")]
+    date_field: String,
 }
 
 impl FieldArgs {
@@ -71,6 +75,7 @@ impl FieldArgs {
         CorpusReader::new()
             .text_field(&self.text_field)
             .label_field(&self.label_field)
+            .date_field(&self.date_field)
             .sources(sources.iter().cloned())
     }
 }

@@ -51,15 +51,21 @@ pub(crate) fn topic_rows(t: &TopicModel) -> Vec<serde_json::Value> {
     t.topics
         .iter()
         .map(|tp| {
-            serde_json::json!({
-                "topic": tp.id, "count": tp.size, "name": tp.name,
+            let mut v = serde_json::json!({
+                "topic": tp.id, "count": tp.size, "label": tp.label(), "name": tp.name,
                 "top_words": tp.top_terms.iter().map(|w| &w.word).collect::<Vec<_>>(),
                 "examples": tp.examples,
-            })
+            });
+            if let Some(g) = &tp.given {
+                v["given"] = serde_json::to_value(g).unwrap_or_default();
+            }
+            v
         })
         .collect()
 }
 
+/// One line per topic: its name (the given one, or from its top words) and top words; named
+/// topics are followed by their seed words.
 pub(crate) fn print_topics(t: &TopicModel) {
     outln!("Topic | Count | Name | Top words");
     for tp in &t.topics {
@@ -68,8 +74,25 @@ pub(crate) fn print_topics(t: &TopicModel) {
             "{} | {} | {} | {}",
             tp.id,
             tp.size,
-            tp.name,
+            tp.label(),
             words.join("، ")
         );
+    }
+    let named: Vec<_> = t
+        .topics
+        .iter()
+        .filter_map(|tp| Some((tp.id, tp.given.as_ref()?)))
+        .collect();
+    if !named.is_empty() {
+        outln!("\nNamed topic | Seed words (as the vocabulary has them)");
+        for (id, g) in named {
+            outln!(
+                "{} {} | {} ({})",
+                id,
+                g.name,
+                g.seeds.join("، "),
+                g.seed_terms.join("، ")
+            );
+        }
     }
 }

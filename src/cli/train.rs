@@ -7,7 +7,7 @@ use tasnif::corpus::{ChunkFn, CorpusError, DocumentSource, Input, Note};
 use tasnif::linalg::Budget;
 use tasnif::model::ModelKind;
 use tasnif::progress::Stage;
-use tasnif::topics::{KChoice, KMeansAlgorithm, TopicsError};
+use tasnif::topics::{KChoice, KMeansAlgorithm, NamedTopic, TopicsError};
 use tasnif::{Error, SupervisedParams, TopicParams};
 
 use super::output::{SkipReport, print_notes};
@@ -22,9 +22,15 @@ pub(crate) struct TrainArgs {
     /// corpus plus a folder of your own outlet's labelled articles.
     #[arg(required = true, value_name = "CORPUS")]
     corpus: Vec<PathBuf>,
-    /// Number of topics, or a range such as 2..12 (keeps the best cosine silhouette).
-    #[arg(long, default_value = "4", value_parser = super::parse_k, allow_negative_numbers = true, conflicts_with = "supervised")]
-    k: KChoice,
+    /// Number of topics, or a range such as 2..12 (keeps the best cosine silhouette). Default:
+    /// 4, or the number of named topics with --topics.
+    #[arg(long, value_parser = super::parse_k, allow_negative_numbers = true, conflicts_with = "supervised")]
+    k: Option<KChoice>,
+    /// Named topics: a TOML file of [[topic]] entries, each with a name, name_ar and a few seed
+    /// words (e.g. data/topics.toml). They become the model's first topics, under those names;
+    /// with --k above their number, the rest are discovered.
+    #[arg(long, value_name = "FILE", conflicts_with = "supervised")]
+    topics: Option<PathBuf>,
     /// Where to write the model.
     #[arg(long, short, default_value = "model.tasnif", value_name = "MODEL")]
     out: PathBuf,
@@ -173,8 +179,18 @@ pub(crate) fn run(a: TrainArgs) -> Outcome {
             KMeansChoice::Lloyd => KMeansAlgorithm::Lloyd,
             KMeansChoice::Linfa => KMeansAlgorithm::Linfa,
         };
+        let given = match &a.topics {
+            Some(path) => NamedTopic::read_file(path).map_err(tasnif::Error::from)?,
+            None => Vec::new(),
+        };
+        let k = (a.k.clone()).unwrap_or(KChoice::Fixed(if given.is_empty() {
+            4
+        } else {
+            given.len()
+        }));
         let fit = TopicParams::new()
-            .k_choice(a.k.clone())
+            .k_choice(k)
+            .named(given)
             .seed(a.seed)
             .kmeans_algorithm(algorithm)
             .check()?

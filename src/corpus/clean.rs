@@ -50,6 +50,7 @@ pub(crate) fn document(
         text,
         source,
         origin,
+        date: None,
     })
 }
 

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::clean::document;
 use super::decode::{UTF8_BOM, decode};
-use super::{Corpus, CorpusError, Document, Skipped, io_reason};
+use super::{Corpus, CorpusError, Date, Document, Skipped, io_reason};
 
 /// Field names for JSON Lines input. ANT uses the defaults.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -17,6 +17,9 @@ pub struct JsonlFields {
     pub label: Option<String>,
     pub id: Option<String>,
     pub source: Option<String>,
+    /// The publication date (RFC 2822 or ISO 8601).
+    #[serde(default)]
+    pub date: Option<String>,
 }
 
 impl Default for JsonlFields {
@@ -27,6 +30,7 @@ impl Default for JsonlFields {
             label: Some("label".into()),
             id: Some("id".into()),
             source: Some("source".into()),
+            date: Some("date".into()),
         }
     }
 }
@@ -108,7 +112,9 @@ pub(crate) fn parse_line(
     };
     let field = |v: &Option<Scalar<'_>>| v.as_ref().and_then(Scalar::value);
     let id = field(&record.id).unwrap_or_else(|| format!("line {n}"));
-    Some(document(id, field(&record.label), &raw, field(&record.source)).map_err(skip))
+    let date = field(&record.date).map(|d| Date::parse(&d));
+    let doc = document(id, field(&record.label), &raw, field(&record.source));
+    Some(doc.map(|d| Document { date, ..d }).map_err(skip))
 }
 
 /// The fields of one JSON Lines record a corpus reads, parsed without building the whole
@@ -122,6 +128,7 @@ struct Record<'a> {
     label: Option<Scalar<'a>>,
     id: Option<Scalar<'a>>,
     source: Option<Scalar<'a>>,
+    date: Option<Scalar<'a>>,
 }
 
 /// A field's value: a string, a number as JSON writes it, or anything else.
@@ -182,6 +189,7 @@ impl<'de> serde::de::Visitor<'de> for RecordSeed<'_> {
                 (is(&f.label), &mut r.label),
                 (is(&f.id), &mut r.id),
                 (is(&f.source), &mut r.source),
+                (is(&f.date), &mut r.date),
             ];
             if slots.iter().any(|(hit, _)| *hit) {
                 let v: Scalar<'de> = map.next_value()?;
@@ -412,10 +420,15 @@ mod tests {
                 None => text.to_string(),
             };
             let id = field(&f.id).unwrap_or_else(|| "line 1".to_string());
-            Some(document(id, field(&f.label), &raw, field(&f.source)))
+            let date = field(&f.date).map(|d| Date::parse(&d));
+            let doc = document(id, field(&f.label), &raw, field(&f.source));
+            Some(doc.map(|d| Document { date, ..d }))
         };
         let lines = [
             r#"{"id": "a", "title": "عنوان", "text": "نص الخبر", "label": "x", "source": "BBC"}"#,
+            r#"{"text": "نص", "date": "Sun, 18 Feb 2018 21:35:43 +0400"}"#,
+            r#"{"text": "نص", "date": "2018-02-18", "date": "أمس"}"#,
+            r#"{"text": "نص", "date": 20180218}"#,
             r#"{"id": 7, "text": "نص\u0627 \"مقتبس\"", "label": 3.5, "source": -2}"#,
             r#"{"text": "أول", "text": "ثان", "label": "  ", "id": 1e3}"#,
             r#"{"te\u0078t": "نص بمفتاح مهرب", "meta": {"a": [1, {"b": null}]}, "label": true}"#,

@@ -8,6 +8,7 @@
 //! path (and line) and the reason; the rest of the corpus is still read.
 
 mod clean;
+mod date;
 mod decode;
 mod folder;
 mod jsonl;
@@ -19,6 +20,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use clean::{clean_scraped, clean_scraped_mapped};
+pub use date::{Date, parse_day};
 pub use decode::{decode, read_text_file};
 pub use folder::read_folder;
 pub use jsonl::{JsonlFields, read_jsonl, read_jsonl_from, read_stdin};
@@ -42,6 +44,10 @@ pub struct Document {
     /// line `text` kept. Empty for a document built in code, whose text is its input.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub origin: Vec<[usize; 2]>,
+    /// When it was published (JSON Lines `date`: RFC 2822 or ISO 8601); `None` when its input
+    /// gives no date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<Date>,
 }
 
 impl Document {
@@ -53,7 +59,15 @@ impl Document {
             text: text.into(),
             source: None,
             origin: Vec::new(),
+            date: None,
         }
+    }
+
+    /// A document from text as published or scraped, cleaned as the corpus readers clean it
+    /// (captions, footers and Latin boilerplate dropped); [`input_offset`](Self::input_offset)
+    /// maps its text back into `raw`. `None` when no Arabic text is left.
+    pub fn from_raw(id: impl Into<String>, raw: &str) -> Option<Self> {
+        clean::document(id.into(), None, raw, None).ok()
     }
 
     /// The same document with a label.

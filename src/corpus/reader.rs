@@ -43,6 +43,12 @@ impl CorpusReader {
         self
     }
 
+    /// The JSON Lines field holding the publication date (default `date`; RFC 2822 or ISO 8601).
+    pub fn date_field(mut self, name: impl Into<String>) -> Self {
+        self.fields.date = Some(name.into());
+        self
+    }
+
     /// Keeps only documents whose `source` is one of these (JSON Lines; an input whose
     /// documents carry no source is kept whole, with a [`Note::SourcesDoNotApply`]).
     pub fn sources<S: Into<String>>(mut self, sources: impl IntoIterator<Item = S>) -> Self {

@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::classification::ClassificationReport;
 use super::clustering;
+use super::timeline::{Timeline, timeline};
 use super::topic_words::{self, TopicWordQuality};
 use crate::classify::{Classification, Classifier, Row};
 use crate::corpus::Corpus;
@@ -27,6 +28,11 @@ pub struct Evaluation {
     /// Labelled documents that could not be classified (no word the model knows): (id, reason).
     pub failed: Vec<(String, String)>,
     pub scores: Scores,
+    /// Topic models on dated documents: each topic's articles per period.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub over_time: Option<Timeline>,
+    /// Documents whose date field could not be read (counted as undated).
+    pub unreadable_dates: usize,
 }
 
 /// What an [`Evaluation`] measured, by kind of model.
@@ -127,25 +133,43 @@ pub(crate) fn evaluate_rows(
     let labelled: Vec<usize> = (0..corpus.docs.len())
         .filter(|&i| corpus.docs[i].label.is_some())
         .collect();
-    let results: Vec<_> = (labelled.par_iter())
+    // topic models place every document (topics over time count them all); supervised
+    // models the labelled ones
+    let placed: Vec<usize> = match topic_model {
+        Some(_) => (0..corpus.docs.len()).collect(),
+        None => labelled.clone(),
+    };
+    let results: Vec<_> = (placed.par_iter())
         .map(|&i| {
-            let row = rows[i].as_ref().expect("labelled rows are analysed");
+            let row = rows[i].as_ref().expect("these rows are analysed");
             classifier.classify_row(&corpus.docs[i].id, row)
         })
         .collect();
     let mut truth: Vec<&str> = Vec::new();
     let mut pred: Vec<Classification> = Vec::new();
     let mut failed = Vec::new();
-    for (&i, r) in labelled.iter().zip(results) {
+    let mut dated_topics: Vec<(Option<chrono::NaiveDate>, usize)> = Vec::new();
+    for (&i, r) in placed.iter().zip(results) {
         let d = &corpus.docs[i];
-        match r {
-            Ok(c) => {
-                truth.push(d.label.as_deref().expect("labelled"));
-                pred.push(c);
+        match (r, &d.label) {
+            (Ok(c), label) => {
+                dated_topics.push((d.date.as_ref().and_then(|d| d.day()), c.class));
+                if let Some(l) = label {
+                    truth.push(l);
+                    pred.push(c);
+                }
             }
-            Err(e) => failed.push((d.id.clone(), e.to_string())),
+            (Err(e), Some(_)) => failed.push((d.id.clone(), e.to_string())),
+            (Err(_), None) => {}
         }
     }
+    let over_time = topic_model.and_then(|t| {
+        let (days, topics): (Vec<_>, Vec<_>) = dated_topics.into_iter().unzip();
+        timeline(&days, &topics, t.topics.len())
+    });
+    let unreadable_dates = (corpus.docs.iter())
+        .filter(|d| matches!(d.date, Some(crate::corpus::Date::Unreadable(_))))
+        .count();
     let scores = match &model.kind {
         ModelKind::Supervised(s) => {
             let (y, p, labels) = report_labels(&s.labels, &truth, &pred);
@@ -171,6 +195,8 @@ pub(crate) fn evaluate_rows(
         unlabelled: corpus.docs.len() - labelled.len(),
         failed,
         scores,
+        over_time,
+        unreadable_dates,
     };
     Ok((evaluation, rows))
 }

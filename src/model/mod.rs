@@ -46,6 +46,12 @@ impl Model {
         file::write_atomic(path.as_ref(), self, force)
     }
 
+    /// The bytes of the model file [`save`](Self::save) writes ([`from_bytes`](Self::from_bytes)
+    /// reads them back): to keep a model elsewhere than in a file, or send it to other machines.
+    pub fn to_bytes(&self) -> Result<Vec<u8>, ModelError> {
+        file::encode(self)
+    }
+
     /// Reads and checks a model file (the current format, or v2, converted).
     pub fn load(path: impl AsRef<Path>) -> Result<Model, ModelError> {
         let path = path.as_ref();

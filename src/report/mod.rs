@@ -23,6 +23,7 @@ use crate::classify::{Classifier, Row};
 use crate::corpus::Corpus;
 use crate::metrics::classification::{ClassificationReport, LabelMetrics};
 use crate::metrics::evaluation::{Evaluation, Scores, evaluate_rows};
+use crate::metrics::timeline::{Period, Timeline};
 use crate::model::{Model, ModelKind};
 use crate::topics::TopicModel;
 
@@ -152,6 +153,9 @@ pub fn render(classifier: &Classifier, corpus: Option<&Corpus>, opts: &ReportOpt
             body += "</div>";
             if let Some((_, (evaluation, _))) = &evaluated {
                 body += &topic_evaluation_section(t, evaluation);
+                if let Some(timeline) = &evaluation.over_time {
+                    body += &over_time_section(t, timeline);
+                }
             }
         }
         ModelKind::Supervised(s) => {
@@ -378,7 +382,7 @@ fn topics_section(t: &TopicModel) -> String {
              <p class=\"size\">الحجم: <span class=\"ltr\">{size}</span> مقالة <small>(documents)</small></p>{chart}\
              <ol class=\"examples\">",
             id = tp.id,
-            name = escape(&tp.name),
+            name = escape(&tp.label()),
             size = tp.size,
             chart = bar_chart(&format!("topic-{}-words", tp.id), &items, colour),
         );
@@ -454,7 +458,7 @@ fn intertopic_section(t: &TopicModel) -> String {
             "<g class=\"topic-bubble\"><title>{name} ({size})</title>\
              <circle class=\"bubble\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{r:.1}\" fill=\"{col}\" fill-opacity=\"0.55\" stroke=\"{col}\"/>\
              <text x=\"{x:.1}\" y=\"{ly:.1}\" direction=\"rtl\" text-anchor=\"middle\" font-weight=\"bold\">{id}: {name}</text></g>",
-            name = escape(&tp.name),
+            name = escape(&tp.label()),
             size = tp.size,
             col = PALETTE[i % PALETTE.len()],
             ly = y + 4.0,
@@ -463,6 +467,96 @@ fn intertopic_section(t: &TopicModel) -> String {
     }
     s += "</svg></div></section>";
     s
+}
+
+/// Each topic's articles per period, one line per topic, time running left to right.
+fn over_time_section(t: &TopicModel, tl: &Timeline) -> String {
+    let (w, h, left, right, top, bottom) = (900.0, 360.0, 48.0, 16.0, 16.0, 40.0);
+    let n = tl.periods.len();
+    let max = (tl.counts.iter().flatten().copied().max().unwrap_or(0)).max(1) as f64;
+    let x = |p: usize| {
+        if n <= 1 {
+            (left + w - right) / 2.0
+        } else {
+            left + p as f64 / (n - 1) as f64 * (w - left - right)
+        }
+    };
+    let y = |c: u64| h - bottom - c as f64 / max * (h - top - bottom);
+    let per = match tl.period {
+        Period::Day => ("يوم", "day"),
+        Period::Week => ("أسبوع", "week"),
+        Period::Month => ("شهر", "month"),
+    };
+    let undated: u64 = tl.undated.iter().sum();
+    let mut s = format!(
+        "<section id=\"over-time\"><h2>المواضيع عبر الزمن <small>(articles per topic by {en}: \
+         <span class=\"ltr\">{dated}</span> dated, <span class=\"ltr\">{undated}</span> undated)</small></h2>\
+         <div class=\"card fit\"><svg id=\"topics-over-time\" class=\"chart\" direction=\"ltr\" xmlns=\"http://www.w3.org/2000/svg\" \
+         width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" data-periods=\"{n}\" data-period=\"{en}\">\
+         <line class=\"axis\" x1=\"{left}\" y1=\"{yb}\" x2=\"{xr}\" y2=\"{yb}\"/>\
+         <line class=\"axis\" x1=\"{left}\" y1=\"{top}\" x2=\"{left}\" y2=\"{yb}\"/>\
+         <text class=\"tick\" x=\"{tx}\" y=\"{ty}\" text-anchor=\"end\">{max}</text>\
+         <text class=\"tick\" x=\"{tx}\" y=\"{yb}\" text-anchor=\"end\">0</text>",
+        en = per.1,
+        dated = tl.dated,
+        yb = h - bottom,
+        xr = w - right,
+        tx = left - 6.0,
+        ty = top + 10.0,
+        max = max as u64,
+    );
+    // about eight period names under the axis
+    let every = n.div_ceil(8).max(1);
+    for p in (0..n).step_by(every) {
+        let _ = write!(
+            s,
+            "<text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+            x(p),
+            h - bottom + 16.0,
+            escape(&tl.periods[p])
+        );
+    }
+    for (j, counts) in tl.counts.iter().enumerate() {
+        let points: Vec<String> = (counts.iter().enumerate())
+            .map(|(p, &c)| format!("{:.1},{:.1}", x(p), y(c)))
+            .collect();
+        let _ = write!(
+            s,
+            "<polyline class=\"topic-line\" data-topic=\"{j}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\" points=\"{}\"><title>{}</title></polyline>",
+            PALETTE[j % PALETTE.len()],
+            points.join(" "),
+            escape(&t.topics.get(j).map(|tp| tp.label()).unwrap_or_default()),
+        );
+    }
+    s += "</svg><ul class=\"legend\">";
+    for (j, tp) in t.topics.iter().enumerate() {
+        let _ = write!(
+            s,
+            "<li><span class=\"swatch\" style=\"background:{}\"></span>{}: {} <small>(<span class=\"ltr\">{}</span> undated)</small></li>",
+            PALETTE[j % PALETTE.len()],
+            tp.id,
+            escape(&tp.label()),
+            tl.undated.get(j).copied().unwrap_or(0)
+        );
+    }
+    let _ = write!(
+        s,
+        "</ul><p class=\"size\">{} {}</p></div></section>",
+        per.0,
+        undated_note(undated)
+    );
+    s
+}
+
+/// What the chart leaves out.
+fn undated_note(undated: u64) -> String {
+    if undated == 0 {
+        String::new()
+    } else {
+        format!(
+            "— <span class=\"ltr\">{undated}</span> مقالة بلا تاريخ لا تظهر في الرسم <small>(undated articles are not drawn)</small>"
+        )
+    }
 }
 
 fn document_map_section(
@@ -517,7 +611,7 @@ fn document_map_section(
             "<li><span class=\"swatch\" style=\"background:{}\"></span>{}: {} <small class=\"ltr\">({count})</small></li>",
             PALETTE[tp.id % PALETTE.len()],
             tp.id,
-            escape(&tp.name)
+            escape(&tp.label())
         );
     }
     s += "</ul></div></section>";

@@ -341,6 +341,7 @@ mod pipeline_tests {
                 text: format!("{} خبر اليوم", text.join(" ")),
                 source: Some(source.to_string()),
                 origin: Vec::new(),
+                date: None,
             });
         }
         let corpus = Corpus::from_documents(docs);

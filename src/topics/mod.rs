@@ -17,6 +17,7 @@ mod describe;
 pub mod kmeans;
 pub mod mixture;
 mod model;
+pub mod named;
 mod pipeline;
 
 #[cfg(feature = "lab")]
@@ -34,6 +35,7 @@ pub use describe::TopWords;
 pub use kmeans::{KMeansAlgorithm, KMeansParams};
 pub use mixture::{MixtureParams, TopicMixture};
 pub use model::{GivenTopic, TopTerm, Topic, TopicModel};
+pub use named::NamedTopic;
 pub use pipeline::{Agreement, KMEANS_SAMPLE, SVD_SAMPLE};
 
 /// Why topics could not be trained on a corpus.
@@ -100,6 +102,9 @@ pub struct TopicParams {
     /// best start on every row).
     #[serde(default = "default_sample")]
     pub(crate) kmeans_sample: usize,
+    /// Topics the user named, in order: they become the model's first topics.
+    #[serde(default)]
+    pub(crate) named: Vec<NamedTopic>,
 }
 
 fn default_sample() -> usize {
@@ -151,7 +156,15 @@ impl TopicParams {
             max_runs: KMEANS_MAX_RUNS,
             svd_sample: SVD_SAMPLE,
             kmeans_sample: KMEANS_SAMPLE,
+            named: Vec::new(),
         }
+    }
+
+    /// Topics named by the user (from a topics file, [`NamedTopic::read_file`]): the model's
+    /// first topics, in this order, carry these names; k − n more are discovered.
+    pub fn named(mut self, topics: Vec<NamedTopic>) -> Self {
+        self.named = topics;
+        self
     }
 
     /// Discover `k` topics.
@@ -228,6 +241,16 @@ impl TopicParams {
         }
         if lo < 2 {
             return Err(TopicsError::KTooSmall(lo).into());
+        }
+        if lo < self.named.len() {
+            return Err(named::NamedTopicsError::KBelowNamed {
+                named: self.named.len(),
+                k: lo,
+            }
+            .into());
+        }
+        if !self.named.is_empty() && self.kmeans.algorithm == KMeansAlgorithm::Linfa {
+            return Err(kmeans::KMeansError::StartsNeedLloyd.into());
         }
         self.analyzer.check()?;
         self.tfidf.clone().check()?;

@@ -3,8 +3,10 @@
 
 use ndarray::Array2;
 
+use super::GivenTopic;
 use super::describe::{Lsa, Partition, Titles, describe};
 use super::kmeans::{self, KMeansParams};
+use super::named::{self, NamedTopic, NamedTopicsError};
 use super::{
     Diagnostics, KChoice, KScan, TopicFit, TopicModel, TopicParams, TopicsError, ValidTopicParams,
     choose_k, lsa_dimensions, runs_within,
@@ -100,9 +102,20 @@ impl ValidTopicParams {
         if !z.rows().into_iter().any(|r| r != z.row(0)) {
             return Err(TopicsError::IdenticalDocuments.into());
         }
-        // Small corpora get more restarts (see `kmeans_runs`).
+        // Named topics start where their seed words stand out.
+        let named = (!params.named.is_empty())
+            .then(|| named_starts(&params.named, &analyzer, &v, &z))
+            .transpose()?;
+        let fixed = named.as_ref().is_some_and(|(s, _)| s.nrows() == k_hi);
+        // Small corpora get more restarts (see `kmeans_runs`); with every start given there is
+        // nothing to restart.
         let kmeans_params = KMeansParams {
-            n_runs: runs_within(n, params.kmeans.n_runs, params.max_runs),
+            n_runs: if fixed {
+                1
+            } else {
+                runs_within(n, params.kmeans.n_runs, params.max_runs)
+            },
+            starts: named.as_ref().map(|(s, _)| s.clone()),
             ..params.kmeans.clone()
         };
         // the model's facts show the parameters as used: the restarts made, the k kept
@@ -117,7 +130,8 @@ impl ValidTopicParams {
         };
         used.kmeans.k = k;
         let fit = stage(progress, Stage::KMeans, kmeans_params.n_runs as u64, || {
-            cluster(&z, KMeansParams { k, ..kmeans_params }, progress)
+            let p = KMeansParams { k, ..kmeans_params };
+            cluster(&z, p, params.kmeans_sample, progress)
         })?;
         let refined = stage(progress, Stage::Refining, 0, || match &params.mixture {
             Some(p) => p.clone().check()?.fit(&v.matrix, &fit.labels, k),
@@ -144,7 +158,7 @@ impl ValidTopicParams {
             None => (fit.labels, None, fit.centroids),
         };
         normalize_rows(&mut centroids);
-        let topics = stage(progress, Stage::Describing, 0, || {
+        let mut topics = stage(progress, Stage::Describing, 0, || {
             describe(
                 &v,
                 &Partition { labels: &labels, k },
@@ -157,6 +171,11 @@ impl ValidTopicParams {
                 params.top_words,
             )
         });
+        if let Some((_, given)) = named {
+            for (topic, g) in topics.iter_mut().zip(given) {
+                topic.given = Some(g);
+            }
+        }
         let against_labels = kept.labels.map(|truth| {
             let (t, _) = clustering::encode_labels(&truth);
             Agreement {
@@ -257,7 +276,7 @@ fn lsa(params: &TopicParams, v: &Vectorized) -> crate::Result<(Svd, Array2<f64>)
         ..params.svd.clone()
     }
     .check()?;
-    let (svd, mut z) = match sample(n, SVD_SAMPLE, params.svd.seed) {
+    let (svd, mut z) = match sample(n, params.svd_sample, params.svd.seed) {
         None => svd_params.fit_transform(&v.vectorizer.tfidf_matrix(&v.matrix, None))?,
         Some(rows) => {
             let svd = svd_params.fit(&v.vectorizer.tfidf_matrix(&v.matrix, Some(&rows)))?;
@@ -318,12 +337,13 @@ fn mix(seed: u64, i: u64) -> u64 {
 fn cluster(
     z: &Array2<f64>,
     params: KMeansParams,
+    sample_size: usize,
     progress: &dyn Progress,
 ) -> crate::Result<kmeans::KMeansFit> {
     let n = z.nrows();
     let params = params.check()?;
     let sampled = match params.params().algorithm {
-        kmeans::KMeansAlgorithm::Lloyd => sample(n, KMEANS_SAMPLE, params.params().seed ^ 1),
+        kmeans::KMeansAlgorithm::Lloyd => sample(n, sample_size, params.params().seed ^ 1),
         // linfa starts its own runs: it clusters every row
         kmeans::KMeansAlgorithm::Linfa => None,
     };
@@ -334,6 +354,50 @@ fn cluster(
             params.refine(z.view(), on_sample)?
         }
     })
+}
+
+/// Where each named topic starts in the LSA space (one row each, in the order given), and what
+/// each becomes in the model (its seed words as the vocabulary has them).
+fn named_starts(
+    named: &[NamedTopic],
+    analyzer: &Analyzer,
+    v: &Vectorized,
+    z: &Array2<f64>,
+) -> crate::Result<(Array2<f64>, Vec<GivenTopic>)> {
+    let mut cols = Vec::with_capacity(named.len());
+    let mut given = Vec::with_capacity(named.len());
+    for t in named {
+        let (terms, c) = t.columns(analyzer, &v.vectorizer);
+        if c.is_empty() {
+            return Err(NamedTopicsError::SeedsUnknown {
+                topic: t.name.clone(),
+                seeds: t.seeds.join(", "),
+                terms: terms.join(", "),
+            }
+            .into());
+        }
+        let vocab = v.vectorizer.vocabulary();
+        given.push(GivenTopic {
+            name: t.name.clone(),
+            name_ar: t.name_ar.clone(),
+            seeds: t.seeds.clone(),
+            seed_terms: c.iter().map(|&j| vocab[j as usize].clone()).collect(),
+        });
+        cols.push(c);
+    }
+    let weights = named::seed_weights(&v.matrix, &v.vectorizer, &cols);
+    let mut starts = Array2::zeros((named.len(), z.ncols()));
+    for (j, s) in named::starts(&weights, z.view()).into_iter().enumerate() {
+        let Some(s) = s else {
+            return Err(NamedTopicsError::NoSeedArticles {
+                topic: named[j].name.clone(),
+                seeds: named[j].seeds.join(", "),
+            }
+            .into());
+        };
+        starts.row_mut(j).assign(&ndarray::Array1::from(s));
+    }
+    Ok((starts, given))
 }
 
 /// The k of the best cosine silhouette over `ks`, and the scan.

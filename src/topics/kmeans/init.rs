@@ -59,3 +59,59 @@ pub(super) fn kmeans_plusplus(
     }
     centers
 }
+
+/// [`kmeans_plusplus`] continued from given first centers: the others are chosen as
+/// k-means++ would after those.
+pub(super) fn kmeans_plusplus_from(
+    x: ArrayView2<f64>,
+    sq_norms: &[f64],
+    k: usize,
+    fixed: ArrayView2<f64>,
+    rng: &mut Xoshiro256PlusPlus,
+) -> Array2<f64> {
+    let m = fixed.nrows();
+    if m == 0 {
+        return kmeans_plusplus(x, sq_norms, k, rng);
+    }
+    let (n, d) = (x.nrows(), x.ncols());
+    let trials = 2 + (k as f64).ln().floor() as usize;
+    let mut centers = Array2::zeros((k, d));
+    centers.slice_mut(s![0..m, ..]).assign(&fixed);
+    let dist = sq_distances(x, sq_norms, &fixed.to_owned());
+    let mut closest: Vec<f64> = (dist.rows().into_iter())
+        .map(|r| r.iter().cloned().fold(f64::INFINITY, f64::min).max(0.0))
+        .collect();
+    for c in m..k {
+        let pot: f64 = closest.iter().sum();
+        let mut cand = Vec::with_capacity(trials);
+        for _ in 0..trials {
+            let target = rng.r#gen::<f64>() * pot;
+            let mut acc = 0.0;
+            let mut pick = n - 1;
+            for (i, &dd) in closest.iter().enumerate() {
+                acc += dd;
+                if acc > target {
+                    pick = i;
+                    break;
+                }
+            }
+            cand.push(pick);
+        }
+        let cand_rows = x.select(ndarray::Axis(0), &cand);
+        let dist = sq_distances(x, sq_norms, &cand_rows);
+        let mut best = (f64::INFINITY, 0usize);
+        for t in 0..cand.len() {
+            let p: f64 = (closest.iter().zip(dist.column(t)))
+                .map(|(&a, &b)| a.min(b))
+                .sum();
+            if p < best.0 {
+                best = (p, t);
+            }
+        }
+        centers.row_mut(c).assign(&x.row(cand[best.1]));
+        for (a, &b) in closest.iter_mut().zip(dist.column(best.1)) {
+            *a = a.min(b);
+        }
+    }
+    centers
+}

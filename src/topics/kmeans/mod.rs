@@ -66,6 +66,10 @@ pub enum KMeansError {
     DimensionMismatch { centroids: usize, rows: usize },
     #[error("linfa k-means failed: {0}")]
     Linfa(String),
+    #[error("{starts} starting centroids for k = {k}")]
+    TooManyStarts { starts: usize, k: usize },
+    #[error("given starting centroids (named topics) need the lloyd k-means")]
+    StartsNeedLloyd,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -85,6 +89,11 @@ pub struct KMeansParams {
     pub tol: f64,
     pub seed: u64,
     pub algorithm: KMeansAlgorithm,
+    /// Where the first clusters start (one row each, e.g. named topics'); the others start by
+    /// k-means++ as usual. With a start for every cluster there is nothing random: one run.
+    /// Not part of a model's parameters (the named topics are).
+    #[serde(skip)]
+    pub starts: Option<Array2<f64>>,
 }
 
 /// Fixed default seed: results are reproducible unless the user asks otherwise.
@@ -99,6 +108,7 @@ impl KMeansParams {
             tol: 1e-4,
             seed: DEFAULT_SEED,
             algorithm: KMeansAlgorithm::default(),
+            starts: None,
         }
     }
 
@@ -114,6 +124,20 @@ impl KMeansParams {
         }
         if !self.tol.is_finite() || self.tol < 0.0 {
             return Err(KMeansError::InvalidTolerance(self.tol));
+        }
+        if let Some(s) = &self.starts {
+            if s.nrows() > self.k {
+                return Err(KMeansError::TooManyStarts {
+                    starts: s.nrows(),
+                    k: self.k,
+                });
+            }
+            if self.algorithm == KMeansAlgorithm::Linfa {
+                return Err(KMeansError::StartsNeedLloyd);
+            }
+            if s.iter().any(|v| !v.is_finite()) {
+                return Err(KMeansError::NonFinite);
+            }
         }
         Ok(ValidKMeansParams(self))
     }
@@ -171,6 +195,14 @@ impl ValidKMeansParams {
         }
         if x.iter().any(|v| !v.is_finite()) {
             return Err(KMeansError::NonFinite);
+        }
+        if let Some(s) = &p.starts
+            && s.ncols() != x.ncols()
+        {
+            return Err(KMeansError::DimensionMismatch {
+                centroids: s.ncols(),
+                rows: x.ncols(),
+            });
         }
         let x = x.as_standard_layout();
         match p.algorithm {
@@ -235,12 +267,17 @@ fn run_seed(seed: u64, r: usize) -> u64 {
 fn fit_lloyd(p: &KMeansParams, x: ArrayView2<f64>, progress: &dyn Progress) -> KMeansFit {
     let sq_norms: Vec<f64> = x.rows().into_iter().map(|r| r.dot(&r)).collect();
     let tol = p.tol * mean_variance(x);
-    let results: Vec<(Array2<f64>, Vec<usize>, RunInfo)> = (0..p.n_runs)
+    let fixed = p.starts.as_ref().is_some_and(|s| s.nrows() == p.k);
+    let n_runs = if fixed { 1 } else { p.n_runs };
+    let results: Vec<(Array2<f64>, Vec<usize>, RunInfo)> = (0..n_runs)
         .into_par_iter()
         .map(|r| {
             let seed = run_seed(p.seed, r);
             let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
-            let init = init::kmeans_plusplus(x, &sq_norms, p.k, &mut rng);
+            let init = match &p.starts {
+                Some(s) => init::kmeans_plusplus_from(x, &sq_norms, p.k, s.view(), &mut rng),
+                None => init::kmeans_plusplus(x, &sq_norms, p.k, &mut rng),
+            };
             let run = lloyd(x, &sq_norms, init, p.max_iter, tol, seed);
             progress.advance(1);
             run
