@@ -164,9 +164,15 @@ fn print_over_time(e: &Evaluation) {
         let row: Vec<String> = (0..k).map(|j| format!("{:>6}", t.counts[j][p])).collect();
         outln!("{name:<10} {}", row.join(""));
     }
-    if undated > 0 {
-        let row: Vec<String> = t.undated.iter().map(|c| format!("{c:>6}")).collect();
-        outln!("{:<10} {}", "undated", row.join(""));
+    for (name, row) in [
+        ("earlier", &t.earlier),
+        ("later", &t.later),
+        ("undated", &t.undated),
+    ] {
+        if row.iter().any(|&c| c > 0) {
+            let row: Vec<String> = row.iter().map(|c| format!("{c:>6}")).collect();
+            outln!("{name:<10} {}", row.join(""));
+        }
     }
 }
 

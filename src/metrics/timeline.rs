@@ -31,13 +31,34 @@ pub struct Timeline {
     pub dated: u64,
     /// Articles without one (none given, or unreadable), per topic.
     pub undated: Vec<u64>,
+    /// Dated articles before the first period and after the last, per topic: the few stray
+    /// dates (at most [`STRAY`] of them at each end) that would stretch the periods over years
+    /// with nothing in them.
+    pub earlier: Vec<u64>,
+    pub later: Vec<u64>,
 }
+
+/// The share of dated articles at each end left out of the periods (counted in
+/// [`Timeline::earlier`] and [`Timeline::later`]) when there are at least [`TRIM_FROM`].
+pub const STRAY: f64 = 0.005;
+/// Fewer dated articles than this are all drawn.
+pub const TRIM_FROM: usize = 200;
 
 /// The timeline of `k` topics from each article's day (`None`: undated) and topic; `None` when
 /// no article has a date.
 pub fn timeline(days: &[Option<NaiveDate>], topics: &[usize], k: usize) -> Option<Timeline> {
-    let first = days.iter().flatten().min()?;
-    let last = days.iter().flatten().max()?;
+    let mut sorted: Vec<NaiveDate> = days.iter().flatten().copied().collect();
+    if sorted.is_empty() {
+        return None;
+    }
+    sorted.sort_unstable();
+    let n = sorted.len();
+    let cut = if n >= TRIM_FROM {
+        (n as f64 * STRAY).floor() as usize
+    } else {
+        0
+    };
+    let (first, last) = (&sorted[cut], &sorted[n - 1 - cut]);
     let span = (*last - *first).num_days() + 1;
     let period = if span <= MAX_PERIODS {
         Period::Day
@@ -73,18 +94,20 @@ pub fn timeline(days: &[Option<NaiveDate>], topics: &[usize], k: usize) -> Optio
         Period::Month => d.format("%Y-%m").to_string(),
     };
     let mut counts = vec![vec![0u64; starts.len()]; k];
-    let mut undated = vec![0u64; k];
+    let (mut undated, mut earlier, mut later) = (vec![0u64; k], vec![0u64; k], vec![0u64; k]);
     let mut dated = 0;
     for (day, &t) in days.iter().zip(topics) {
         match day {
+            Some(d) if d < first => earlier[t] += 1,
+            Some(d) if d > last => later[t] += 1,
             Some(d) => {
                 // the last period starting on or before the day
                 let p = starts.partition_point(|s| s <= d) - 1;
                 counts[t][p] += 1;
-                dated += 1;
             }
             None => undated[t] += 1,
         }
+        dated += u64::from(day.is_some());
     }
     Some(Timeline {
         period,
@@ -93,6 +116,8 @@ pub fn timeline(days: &[Option<NaiveDate>], topics: &[usize], k: usize) -> Optio
         counts,
         dated,
         undated,
+        earlier,
+        later,
     })
 }
 
@@ -136,5 +161,18 @@ mod tests {
         assert_eq!(t.periods.len(), 26);
 
         assert!(timeline(&[None, None], &[0, 1], 2).is_none());
+
+        // 1,000 articles over two months and three stray ones years before: the strays are
+        // counted apart, and the periods are the two months' days and weeks
+        let mut days: Vec<Option<NaiveDate>> = (0..1000)
+            .map(|i| day(2018, 3, 1).map(|d| d + Duration::days(i % 60)))
+            .collect();
+        days.extend([day(2012, 10, 1), day(2013, 7, 4), day(2014, 1, 1)]);
+        let topics = vec![0; days.len()];
+        let t = timeline(&days, &topics, 1).unwrap();
+        assert_eq!(t.period, Period::Day);
+        assert_eq!(t.periods[0], "2018-03-01");
+        assert_eq!((t.earlier[0], t.later[0], t.dated), (3, 0, 1003));
+        assert_eq!(t.counts[0].iter().sum::<u64>(), 1000);
     }
 }

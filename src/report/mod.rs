@@ -471,7 +471,7 @@ fn intertopic_section(t: &TopicModel) -> String {
 
 /// Each topic's articles per period, one line per topic, time running left to right.
 fn over_time_section(t: &TopicModel, tl: &Timeline) -> String {
-    let (w, h, left, right, top, bottom) = (900.0, 360.0, 48.0, 16.0, 16.0, 40.0);
+    let (w, h, left, right, top, bottom) = (900.0, 360.0, 48.0, 40.0, 16.0, 40.0);
     let n = tl.periods.len();
     let max = (tl.counts.iter().flatten().copied().max().unwrap_or(0)).max(1) as f64;
     let x = |p: usize| {
@@ -483,9 +483,9 @@ fn over_time_section(t: &TopicModel, tl: &Timeline) -> String {
     };
     let y = |c: u64| h - bottom - c as f64 / max * (h - top - bottom);
     let per = match tl.period {
-        Period::Day => ("يوم", "day"),
-        Period::Week => ("أسبوع", "week"),
-        Period::Month => ("شهر", "month"),
+        Period::Day => "day",
+        Period::Week => "week",
+        Period::Month => "month",
     };
     let undated: u64 = tl.undated.iter().sum();
     let mut s = format!(
@@ -497,7 +497,7 @@ fn over_time_section(t: &TopicModel, tl: &Timeline) -> String {
          <line class=\"axis\" x1=\"{left}\" y1=\"{top}\" x2=\"{left}\" y2=\"{yb}\"/>\
          <text class=\"tick\" x=\"{tx}\" y=\"{ty}\" text-anchor=\"end\">{max}</text>\
          <text class=\"tick\" x=\"{tx}\" y=\"{yb}\" text-anchor=\"end\">0</text>",
-        en = per.1,
+        en = per,
         dated = tl.dated,
         yb = h - bottom,
         xr = w - right,
@@ -539,22 +539,34 @@ fn over_time_section(t: &TopicModel, tl: &Timeline) -> String {
             tl.undated.get(j).copied().unwrap_or(0)
         );
     }
+    let stray: u64 = tl.earlier.iter().chain(&tl.later).sum();
     let _ = write!(
         s,
-        "</ul><p class=\"size\">{} {}</p></div></section>",
-        per.0,
-        undated_note(undated)
+        "</ul><p class=\"size\">{}</p></div></section>",
+        left_out(undated, stray)
     );
     s
 }
 
-/// What the chart leaves out.
-fn undated_note(undated: u64) -> String {
-    if undated == 0 {
+/// What the chart leaves out: undated articles, and the few whose dates lie far from the rest.
+fn left_out(undated: u64, stray: u64) -> String {
+    let mut parts = Vec::new();
+    if undated > 0 {
+        parts.push(format!(
+            "<span class=\"ltr\">{undated}</span> مقالة بلا تاريخ <small>(undated)</small>"
+        ));
+    }
+    if stray > 0 {
+        parts.push(format!(
+            "<span class=\"ltr\">{stray}</span> مقالة بتاريخ بعيد عن البقية <small>(dated far from the rest)</small>"
+        ));
+    }
+    if parts.is_empty() {
         String::new()
     } else {
         format!(
-            "— <span class=\"ltr\">{undated}</span> مقالة بلا تاريخ لا تظهر في الرسم <small>(undated articles are not drawn)</small>"
+            "لا تظهر في الرسم: {} <small>(not drawn)</small>",
+            parts.join("، ")
         )
     }
 }
