@@ -1,0 +1,550 @@
+//! `tasnif._tasnif`: the Rust side of the Python package. The Python modules around it
+//! (`tasnif/__init__.py`, `tasnif/spark.py`) give it its Python shape (a scikit-learn
+//! vectoriser, dicts, DataFrames); this file only moves data across and releases the GIL
+//! while Rust works.
+
+use pyo3::exceptions::{PyOSError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+use rayon::prelude::*;
+
+use tasnif::corpus::{Document, Skipped};
+use tasnif::model::ModelKind;
+use tasnif::text::{Analyzer, AnalyzerConfig};
+use tasnif::topics::NamedTopic;
+use tasnif::vectorize::{DocFreq, Norm, TfidfParams, TfidfVectorizer};
+use tasnif::{Classifier, Corpus, SupervisedParams, TopicParams};
+
+pyo3::create_exception!(
+    _tasnif,
+    TasnifError,
+    pyo3::exceptions::PyException,
+    "A tasnif error: the message names the file or input and the problem."
+);
+
+fn err(e: impl std::fmt::Display) -> PyErr {
+    TasnifError::new_err(e.to_string())
+}
+
+fn default_analyzer() -> PyResult<Analyzer> {
+    Analyzer::new(AnalyzerConfig::default()).map_err(err)
+}
+
+/// The terms tasnif makes of `text` (normalised, stopwords dropped, light-stemmed): what a
+/// model sees.
+#[pyfunction]
+fn analyze(py: Python<'_>, text: String) -> PyResult<Vec<String>> {
+    let a = default_analyzer()?;
+    Ok(py.detach(|| a.terms(&text)))
+}
+
+/// The stem of each word (stopwords and numbers kept, as `tasnif stem` shows them); a word
+/// the tokeniser splits gives its stems joined by a space, one with no letters "".
+#[pyfunction]
+fn stem(py: Python<'_>, words: Vec<String>) -> PyResult<Vec<String>> {
+    let a = Analyzer::new(AnalyzerConfig {
+        stopwords: tasnif::text::stopwords::StopwordsConfig::None,
+        keep_numbers: true,
+        ..Default::default()
+    })
+    .map_err(err)?;
+    Ok(py.detach(|| words.par_iter().map(|w| a.terms(w).join(" ")).collect()))
+}
+
+/// The text a corpus reader keeps of `text`: page boilerplate (captions, footers, Latin
+/// fragments) dropped; `None` when no Arabic text is left.
+#[pyfunction]
+fn clean(text: String) -> Option<String> {
+    Document::from_raw("", &text).map(|d| d.text)
+}
+
+fn doc_freq(count: Option<usize>, proportion: Option<f64>, name: &str) -> PyResult<DocFreq> {
+    match (count, proportion) {
+        (Some(c), None) => Ok(DocFreq::Count(c)),
+        (None, Some(p)) => Ok(DocFreq::Proportion(p)),
+        _ => Err(PyValueError::new_err(format!("{name}: an int or a float"))),
+    }
+}
+
+/// A CSR matrix as (data, indices, indptr) bytes (float64, int32, int64), which numpy reads
+/// without a copy per value.
+type CsrParts<'py> = (
+    Bound<'py, PyBytes>,
+    Bound<'py, PyBytes>,
+    Bound<'py, PyBytes>,
+    usize,
+    usize,
+);
+
+fn csr_parts<'py>(py: Python<'py>, m: &tasnif::linalg::CsrMatrix) -> CsrParts<'py> {
+    let data: Vec<u8> = m.data().iter().flat_map(|v| v.to_le_bytes()).collect();
+    let indices: Vec<u8> = (m.indices().iter())
+        .flat_map(|&j| (j as i32).to_le_bytes())
+        .collect();
+    let indptr: Vec<u8> = (m.indptr().iter())
+        .flat_map(|&p| (p as i64).to_le_bytes())
+        .collect();
+    (
+        PyBytes::new(py, &data),
+        PyBytes::new(py, &indices),
+        PyBytes::new(py, &indptr),
+        m.n_rows(),
+        m.n_cols(),
+    )
+}
+
+/// The Rust vectoriser behind `tasnif.TfidfVectorizer`.
+#[pyclass(module = "tasnif._tasnif", name = "_Vectorizer")]
+struct Vectorizer {
+    params: TfidfParams,
+    fitted: Option<TfidfVectorizer>,
+}
+
+impl Vectorizer {
+    fn fitted(&self) -> PyResult<&TfidfVectorizer> {
+        self.fitted.as_ref().ok_or_else(|| {
+            pyo3::exceptions::PyAttributeError::new_err(
+                "this TfidfVectorizer is not fitted yet: call fit or fit_transform first",
+            )
+        })
+    }
+}
+
+#[pymethods]
+impl Vectorizer {
+    #[new]
+    #[pyo3(signature = (min_df_count, min_df_proportion, max_df_count, max_df_proportion, max_features, ngram_range, norm, use_idf, smooth_idf, sublinear_tf))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        min_df_count: Option<usize>,
+        min_df_proportion: Option<f64>,
+        max_df_count: Option<usize>,
+        max_df_proportion: Option<f64>,
+        max_features: Option<usize>,
+        ngram_range: (usize, usize),
+        norm: Option<String>,
+        use_idf: bool,
+        smooth_idf: bool,
+        sublinear_tf: bool,
+    ) -> PyResult<Self> {
+        let norm = match norm.as_deref() {
+            Some("l2") => Norm::L2,
+            Some("l1") => Norm::L1,
+            None => Norm::None,
+            Some(other) => {
+                return Err(PyValueError::new_err(format!(
+                    "norm must be 'l1', 'l2' or None, got {other:?}"
+                )));
+            }
+        };
+        let params = TfidfParams {
+            min_df: doc_freq(min_df_count, min_df_proportion, "min_df")?,
+            max_df: doc_freq(max_df_count, max_df_proportion, "max_df")?,
+            max_features,
+            sublinear_tf,
+            norm,
+            use_idf,
+            smooth_idf,
+            ngram_range,
+        };
+        params
+            .clone()
+            .check()
+            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        Ok(Vectorizer {
+            params,
+            fitted: None,
+        })
+    }
+
+    fn fit(&mut self, py: Python<'_>, texts: Vec<String>) -> PyResult<()> {
+        let a = default_analyzer()?;
+        let p = self.params.clone().check().map_err(err)?;
+        let v = py.detach(|| p.fit_texts(&a, &texts)).map_err(err)?;
+        self.fitted = Some(v);
+        Ok(())
+    }
+
+    fn fit_transform<'py>(
+        &mut self,
+        py: Python<'py>,
+        texts: Vec<String>,
+    ) -> PyResult<CsrParts<'py>> {
+        let a = default_analyzer()?;
+        let p = self.params.clone().check().map_err(err)?;
+        let (v, m) = py
+            .detach(|| p.fit_transform_texts(&a, &texts))
+            .map_err(err)?;
+        self.fitted = Some(v);
+        Ok(csr_parts(py, &m))
+    }
+
+    fn transform<'py>(&self, py: Python<'py>, texts: Vec<String>) -> PyResult<CsrParts<'py>> {
+        let a = default_analyzer()?;
+        let v = self.fitted()?;
+        let m = py.detach(|| v.transform_texts(&a, &texts));
+        Ok(csr_parts(py, &m))
+    }
+
+    fn vocabulary(&self) -> PyResult<Vec<String>> {
+        Ok(self.fitted()?.vocabulary().to_vec())
+    }
+
+    fn idf(&self) -> PyResult<Vec<f64>> {
+        Ok(self.fitted()?.idf().to_vec())
+    }
+
+    /// The parameters and the fitted vocabulary as bytes (pickling).
+    fn state<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let s = serde_json::to_vec(&(&self.params, &self.fitted)).map_err(err)?;
+        Ok(PyBytes::new(py, &s))
+    }
+
+    /// The vectoriser [`state`](Self::state) gave.
+    #[staticmethod]
+    fn from_state(state: &[u8]) -> PyResult<Self> {
+        let (params, fitted): (TfidfParams, Option<TfidfVectorizer>) =
+            serde_json::from_slice(state).map_err(err)?;
+        Ok(Vectorizer {
+            params,
+            fitted: fitted.map(|mut v| {
+                v.rebuild_index();
+                v
+            }),
+        })
+    }
+}
+
+/// A trained tasnif model: load, classify, save; picklable (its bytes are the model file).
+#[pyclass(module = "tasnif._tasnif", name = "Model", frozen)]
+struct Model {
+    classifier: Classifier,
+}
+
+fn classification_json(classifier: &Classifier, id: &str, raw: &str) -> Result<String, String> {
+    // cleaned as `tasnif classify` cleans a file; evidence spans point into `raw`
+    let Some(doc) = Document::from_raw(id, raw) else {
+        return Err("no Arabic text".into());
+    };
+    let mut c = classifier
+        .classify(id, &doc.text)
+        .map_err(|e| e.to_string())?;
+    for span in c.evidence.iter_mut().flat_map(|e| e.spans.iter_mut()) {
+        *span = span.map(|o| doc.input_offset(o));
+    }
+    serde_json::to_string(&c).map_err(|e| e.to_string())
+}
+
+#[pymethods]
+impl Model {
+    /// Reads a model file written by `tasnif train` (or by `Model.save`).
+    #[staticmethod]
+    fn load(py: Python<'_>, path: std::path::PathBuf) -> PyResult<Self> {
+        let classifier = py
+            .detach(|| Classifier::load(&path))
+            .map_err(|e| match &e {
+                tasnif::Error::Model(tasnif::model::ModelError::Io { .. }) => {
+                    PyOSError::new_err(e.to_string())
+                }
+                _ => err(e),
+            })?;
+        Ok(Model { classifier })
+    }
+
+    /// A model from the bytes of a model file.
+    #[staticmethod]
+    fn from_bytes(py: Python<'_>, data: Vec<u8>) -> PyResult<Self> {
+        let model = py
+            .detach(|| tasnif::Model::from_bytes(&data, std::path::Path::new("<bytes>")))
+            .map_err(err)?;
+        Ok(Model {
+            classifier: Classifier::new(model).map_err(err)?,
+        })
+    }
+
+    /// The bytes of the model file.
+    fn to_bytes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let b = self.classifier.model().to_bytes().map_err(err)?;
+        Ok(PyBytes::new(py, &b))
+    }
+
+    /// Writes the model file (atomically; an existing file only with `force`).
+    #[pyo3(signature = (path, force = false))]
+    fn save(&self, py: Python<'_>, path: std::path::PathBuf, force: bool) -> PyResult<()> {
+        py.detach(|| self.classifier.model().save(&path, force))
+            .map_err(err)
+    }
+
+    /// Each text's result as the JSON text `tasnif classify --json` prints (in parallel, in
+    /// order), or `{"id", "skipped"}` for a text that cannot be classified.
+    fn classify_json(
+        &self,
+        py: Python<'_>,
+        ids: Vec<String>,
+        texts: Vec<String>,
+    ) -> PyResult<Vec<String>> {
+        if ids.len() != texts.len() {
+            return Err(PyValueError::new_err("ids and texts differ in length"));
+        }
+        let c = &self.classifier;
+        Ok(py.detach(|| {
+            (ids.par_iter().zip(&texts))
+                .map(|(id, text)| {
+                    classification_json(c, id, text).unwrap_or_else(|reason| {
+                        serde_json::json!({"id": id, "skipped": reason}).to_string()
+                    })
+                })
+                .collect()
+        }))
+    }
+
+    /// Each text's (label, class, score); texts that cannot be classified get (None, -1, nan).
+    /// The columnar form Spark uses.
+    fn classify_columns(
+        &self,
+        py: Python<'_>,
+        texts: Vec<Option<String>>,
+    ) -> (Vec<Option<String>>, Vec<i64>, Vec<f64>) {
+        let c = &self.classifier;
+        let rows: Vec<(Option<String>, i64, f64)> = py.detach(|| {
+            texts
+                .par_iter()
+                .map(|t| {
+                    let r = t
+                        .as_deref()
+                        .and_then(|t| Document::from_raw("", t))
+                        .and_then(|d| c.classify("", &d.text).ok());
+                    match r {
+                        Some(c) => (Some(c.label), c.class as i64, c.score),
+                        None => (None, -1, f64::NAN),
+                    }
+                })
+                .collect()
+        });
+        let mut out = (
+            Vec::with_capacity(rows.len()),
+            Vec::with_capacity(rows.len()),
+            Vec::with_capacity(rows.len()),
+        );
+        for (l, k, s) in rows {
+            out.0.push(l);
+            out.1.push(k);
+            out.2.push(s);
+        }
+        out
+    }
+
+    /// The vocabulary (sorted terms) and each term's idf.
+    #[getter]
+    fn vocabulary(&self) -> Vec<String> {
+        self.classifier.model().vectorizer().vocabulary().to_vec()
+    }
+
+    #[getter]
+    fn idf(&self) -> Vec<f64> {
+        self.classifier.model().vectorizer().idf().to_vec()
+    }
+
+    /// "topics" or "supervised".
+    #[getter]
+    fn kind(&self) -> &'static str {
+        self.classifier.model().kind_name()
+    }
+
+    /// The topics as JSON (`tasnif topics --json`'s rows), or `None` for a supervised model.
+    fn topics_json(&self) -> Option<String> {
+        let ModelKind::Topics(t) = self.classifier.model().kind() else {
+            return None;
+        };
+        let rows: Vec<serde_json::Value> = (t.topics.iter())
+            .map(|tp| {
+                serde_json::json!({
+                    "topic": tp.id, "count": tp.size, "label": tp.label(), "name": tp.name,
+                    "given": tp.given,
+                    "top_words": tp.top_terms.iter().map(|w| &w.word).collect::<Vec<_>>(),
+                    "examples": tp.examples,
+                })
+            })
+            .collect();
+        Some(serde_json::Value::from(rows).to_string())
+    }
+
+    /// The labels of a supervised model, or `None`.
+    #[getter]
+    fn labels(&self) -> Option<Vec<String>> {
+        self.classifier.model().labels().map(<[String]>::to_vec)
+    }
+
+    /// How, when and on what the model was trained, as JSON.
+    fn facts_json(&self) -> PyResult<String> {
+        serde_json::to_string(self.classifier.model().facts()).map_err(err)
+    }
+
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyBytes>,))> {
+        let py = slf.py();
+        let from_bytes = py.get_type::<Model>().getattr("from_bytes")?;
+        Ok((from_bytes, (slf.get().to_bytes(py)?,)))
+    }
+}
+
+/// The corpus of `texts` (raw: cleaned as the readers clean files), each with its label when
+/// `labels` is given; a text left without Arabic text is skipped and counted.
+fn corpus_of(
+    ids: Vec<String>,
+    texts: Vec<String>,
+    labels: Option<Vec<Option<String>>>,
+) -> PyResult<Corpus> {
+    if ids.len() != texts.len() || labels.as_ref().is_some_and(|l| l.len() != texts.len()) {
+        return Err(PyValueError::new_err(
+            "ids, texts and labels differ in length",
+        ));
+    }
+    let labels = labels.unwrap_or_else(|| vec![None; texts.len()]);
+    let made: Vec<Result<Document, Skipped>> = (ids.into_par_iter().zip(texts).zip(labels))
+        .map(
+            |((id, text), label)| match Document::from_raw(id.clone(), &text) {
+                Some(mut d) => {
+                    d.label = label;
+                    Ok(d)
+                }
+                None => Err(Skipped {
+                    path: id.into(),
+                    line: None,
+                    reason: "no Arabic text".into(),
+                }),
+            },
+        )
+        .collect();
+    let mut docs = Vec::new();
+    let mut skipped = Vec::new();
+    for m in made {
+        match m {
+            Ok(d) => docs.push(d),
+            Err(s) => skipped.push(s),
+        }
+    }
+    let mut corpus = Corpus::from_documents(docs);
+    corpus.skipped = skipped;
+    Ok(corpus)
+}
+
+fn named_topics(topics: Option<Bound<'_, PyAny>>) -> PyResult<Vec<NamedTopic>> {
+    let Some(t) = topics else {
+        return Ok(Vec::new());
+    };
+    if let Ok(path) = t.extract::<std::path::PathBuf>() {
+        return NamedTopic::read_file(&path).map_err(err);
+    }
+    // a list of dicts: {"name", "name_ar", "seeds"}
+    let mut out = Vec::new();
+    for item in t.try_iter()? {
+        let item = item?;
+        let get = |k: &str| -> PyResult<Option<Bound<'_, PyAny>>> {
+            item.get_item(k).map(Some).or_else(|e| {
+                if e.is_instance_of::<pyo3::exceptions::PyKeyError>(item.py()) {
+                    Ok(None)
+                } else {
+                    Err(e)
+                }
+            })
+        };
+        let name: String = get("name")?
+            .ok_or_else(|| PyValueError::new_err("a named topic needs a \"name\""))?
+            .extract()?;
+        let name_ar: String = get("name_ar")?
+            .map(|v| v.extract())
+            .transpose()?
+            .unwrap_or_default();
+        let seeds: Vec<String> = get("seeds")?
+            .ok_or_else(|| PyValueError::new_err(format!("topic {name:?} needs \"seeds\"")))?
+            .extract()?;
+        out.push(NamedTopic {
+            name,
+            name_ar,
+            seeds,
+        });
+    }
+    let text = toml_of(&out);
+    NamedTopic::parse(&text).map_err(PyValueError::new_err)
+}
+
+/// Named topics written as a topics file, so that a list given in Python is checked by the same
+/// rules as a file.
+fn toml_of(topics: &[NamedTopic]) -> String {
+    let q = |s: &str| serde_json::Value::from(s).to_string();
+    let mut s = String::new();
+    for t in topics {
+        let seeds: Vec<String> = t.seeds.iter().map(|x| q(x)).collect();
+        s += &format!(
+            "[[topic]]\nname = {}\nname_ar = {}\nseeds = [{}]\n",
+            q(&t.name),
+            q(&t.name_ar),
+            seeds.join(", ")
+        );
+    }
+    s
+}
+
+/// Trains a topic model (see `tasnif.train_topics`).
+#[pyfunction]
+#[pyo3(signature = (ids, texts, k = None, seed = 42, topics = None, labels = None))]
+fn train_topics(
+    py: Python<'_>,
+    ids: Vec<String>,
+    texts: Vec<String>,
+    k: Option<usize>,
+    seed: u64,
+    topics: Option<Bound<'_, PyAny>>,
+    labels: Option<Vec<Option<String>>>,
+) -> PyResult<Model> {
+    let named = named_topics(topics)?;
+    let k = k.unwrap_or(if named.is_empty() { 4 } else { named.len() });
+    let params = TopicParams::new()
+        .k(k)
+        .seed(seed)
+        .named(named)
+        .check()
+        .map_err(err)?;
+    let corpus = corpus_of(ids, texts, labels)?;
+    let model = py
+        .detach(|| params.fit(&corpus).map(|f| f.model))
+        .map_err(err)?;
+    Ok(Model {
+        classifier: Classifier::new(model).map_err(err)?,
+    })
+}
+
+/// Trains a supervised classifier (see `tasnif.train_supervised`).
+#[pyfunction]
+#[pyo3(signature = (ids, texts, labels, seed = 42))]
+fn train_supervised(
+    py: Python<'_>,
+    ids: Vec<String>,
+    texts: Vec<String>,
+    labels: Vec<Option<String>>,
+    seed: u64,
+) -> PyResult<Model> {
+    let params = SupervisedParams::new().seed(seed).check().map_err(err)?;
+    let corpus = corpus_of(ids, texts, Some(labels))?;
+    let model = py
+        .detach(|| params.fit(&corpus).map(|f| f.model))
+        .map_err(err)?;
+    Ok(Model {
+        classifier: Classifier::new(model).map_err(err)?,
+    })
+}
+
+#[pymodule]
+fn _tasnif(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(analyze, m)?)?;
+    m.add_function(wrap_pyfunction!(stem, m)?)?;
+    m.add_function(wrap_pyfunction!(clean, m)?)?;
+    m.add_function(wrap_pyfunction!(train_topics, m)?)?;
+    m.add_function(wrap_pyfunction!(train_supervised, m)?)?;
+    m.add_class::<Vectorizer>()?;
+    m.add_class::<Model>()?;
+    m.add("TasnifError", m.py().get_type::<TasnifError>())?;
+    Ok(())
+}
