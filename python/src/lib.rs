@@ -76,21 +76,27 @@ type CsrParts<'py> = (
     usize,
 );
 
-fn csr_parts<'py>(py: Python<'py>, m: &tasnif::linalg::CsrMatrix) -> CsrParts<'py> {
-    let data: Vec<u8> = m.data().iter().flat_map(|v| v.to_le_bytes()).collect();
-    let indices: Vec<u8> = (m.indices().iter())
-        .flat_map(|&j| (j as i32).to_le_bytes())
-        .collect();
-    let indptr: Vec<u8> = (m.indptr().iter())
-        .flat_map(|&p| (p as i64).to_le_bytes())
-        .collect();
-    (
-        PyBytes::new(py, &data),
-        PyBytes::new(py, &indices),
-        PyBytes::new(py, &indptr),
+fn csr_parts<'py>(py: Python<'py>, m: &tasnif::linalg::CsrMatrix) -> PyResult<CsrParts<'py>> {
+    // written straight into the Python bytes objects: no intermediate copy
+    fn bytes_of<'py, T: Copy, const N: usize>(
+        py: Python<'py>,
+        values: &[T],
+        le: impl Fn(T) -> [u8; N],
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        PyBytes::new_with(py, values.len() * N, |buf| {
+            for (chunk, &v) in buf.chunks_exact_mut(N).zip(values) {
+                chunk.copy_from_slice(&le(v));
+            }
+            Ok(())
+        })
+    }
+    Ok((
+        bytes_of(py, m.data(), f64::to_le_bytes)?,
+        bytes_of(py, m.indices(), |j: u32| (j as i32).to_le_bytes())?,
+        bytes_of(py, m.indptr(), |p: usize| (p as i64).to_le_bytes())?,
         m.n_rows(),
         m.n_cols(),
-    )
+    ))
 }
 
 /// The Rust vectoriser behind `tasnif.TfidfVectorizer`.
@@ -176,14 +182,14 @@ impl Vectorizer {
             .detach(|| p.fit_transform_texts(&a, &texts))
             .map_err(err)?;
         self.fitted = Some(v);
-        Ok(csr_parts(py, &m))
+        csr_parts(py, &m)
     }
 
     fn transform<'py>(&self, py: Python<'py>, texts: Vec<String>) -> PyResult<CsrParts<'py>> {
         let a = default_analyzer()?;
         let v = self.fitted()?;
         let m = py.detach(|| v.transform_texts(&a, &texts));
-        Ok(csr_parts(py, &m))
+        csr_parts(py, &m)
     }
 
     fn vocabulary(&self) -> PyResult<Vec<String>> {

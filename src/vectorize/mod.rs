@@ -698,7 +698,60 @@ impl TfidfVectorizer {
         analyzer: &Analyzer,
         texts: &[T],
     ) -> CsrMatrix {
-        self.transform_source(&Texts { analyzer, texts })
+        self.transform_counted(&Texts { analyzer, texts })
+    }
+
+    /// [`transform_source`](Self::transform_source) the way fitting counts: each distinct word
+    /// form analysed once ([`Counter`]), then its term looked up once. Per-token analysis
+    /// through the analyser's cache took 2.3× as long on full ANT (0.88 s against 0.38 s).
+    fn transform_counted(&self, src: &dyn TermSource) -> CsrMatrix {
+        let n_cols = self.vocabulary.len();
+        let analyzer = (src.n_docs() > 0)
+            .then(|| src.text(0).map(|(a, _)| a))
+            .flatten();
+        let mut counter = Counter::new(analyzer, self.params.ngram_range);
+        let blocks = counter.add(src);
+        let col = |name: &str| self.index.get(name).copied().unwrap_or(NONE);
+        let col_uni: Vec<u32> = (0..counter.unigrams.len() as u32)
+            .into_par_iter()
+            .map(|t| col(counter.unigrams.get(t)))
+            .collect();
+        let col_bi: Vec<u32> = (0..counter.bigrams.len() as u32)
+            .into_par_iter()
+            .map(|b| col(&counter.name(BIGRAM | b)))
+            .collect();
+        let col_of = |t: u32| {
+            if t & BIGRAM == 0 {
+                col_uni[t as usize]
+            } else {
+                col_bi[(t & !BIGRAM) as usize]
+            }
+        };
+        let parts: Vec<CsrMatrix> = blocks
+            .into_par_iter()
+            .map(|b| {
+                let mut m = CsrMatrix::empty(n_cols);
+                let mut row: Vec<(u32, u32)> = Vec::new();
+                let (mut ind, mut dat) = (Vec::new(), Vec::new());
+                let mut start = 0;
+                for &end in &b.doc_end {
+                    row.clear();
+                    row.extend(
+                        (b.entries[start..end].iter())
+                            .map(|&(t, n)| (col_of(t), n))
+                            .filter(|p| p.0 != NONE),
+                    );
+                    row.sort_unstable_by_key(|p| p.0);
+                    ind.resize(row.len(), 0);
+                    dat.resize(row.len(), 0.0);
+                    self.weigh_row(&row, &mut ind, &mut dat);
+                    m.push_row(&ind, &dat);
+                    start = end;
+                }
+                m
+            })
+            .collect();
+        CsrMatrix::vstack(n_cols, parts)
     }
 }
 
@@ -711,6 +764,37 @@ fn idf_of(n: usize, df: u32, smooth: bool) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn raw_texts_transform_as_their_terms_do() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/migration");
+        let mut paths: Vec<_> = (std::fs::read_dir(dir).unwrap())
+            .map(|e| e.unwrap().path())
+            .collect();
+        paths.sort();
+        let texts: Vec<String> = paths
+            .iter()
+            .map(|p| std::fs::read_to_string(p).unwrap())
+            .collect();
+        let analyzer = Analyzer::new(Default::default()).unwrap();
+        for ngram_range in [(1, 1), (1, 2), (2, 2)] {
+            let p = TfidfParams {
+                ngram_range,
+                min_df: DocFreq::Count(2),
+                ..TfidfParams::default()
+            }
+            .check()
+            .unwrap();
+            let v = p.fit_texts(&analyzer, &texts[..40]).unwrap();
+            // the rest are new to it: unknown words and bigrams are left out
+            let fast = v.transform_texts(&analyzer, &texts);
+            let terms: Vec<Vec<String>> = texts.iter().map(|t| analyzer.terms(t)).collect();
+            let per_token = v.transform_source(&Lists(&terms, Default::default()));
+            assert_eq!(fast.n_rows(), texts.len());
+            assert!(fast.nnz() > 0);
+            assert_eq!(fast, per_token, "{ngram_range:?}");
+        }
+    }
 
     fn docs() -> Vec<Vec<&'static str>> {
         vec![vec!["a", "b", "a"], vec!["b", "c"], vec!["c", "c", "d"]]
