@@ -12,6 +12,11 @@ use tasnif::corpus::{Document, Skipped};
 use tasnif::model::ModelKind;
 use tasnif::text::{Analyzer, AnalyzerConfig};
 use tasnif::topics::NamedTopic;
+use tasnif::topics::TopicSums;
+use tasnif::topics::kmeans::ClusterSums;
+use tasnif::topics::mixture::ExpectedCounts;
+use tasnif::topics::passes::{self, LsaPartial, PassTrainer, Plan, ShareLsa, ShareRows};
+use tasnif::vectorize::TermCounts;
 use tasnif::vectorize::{DocFreq, Norm, TfidfParams, TfidfVectorizer};
 use tasnif::{Classifier, Corpus, SupervisedParams, TopicParams};
 
@@ -550,7 +555,315 @@ fn _tasnif(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(train_topics, m)?)?;
     m.add_function(wrap_pyfunction!(train_supervised, m)?)?;
     m.add_class::<Vectorizer>()?;
+    m.add_class::<PassDriver>()?;
+    for f in [
+        wrap_pyfunction!(share_counts, m)?,
+        wrap_pyfunction!(share_rows, m)?,
+        wrap_pyfunction!(share_lsa, m)?,
+        wrap_pyfunction!(share_assign, m)?,
+        wrap_pyfunction!(share_hard, m)?,
+        wrap_pyfunction!(share_e_step, m)?,
+        wrap_pyfunction!(share_sums, m)?,
+        wrap_pyfunction!(share_describe, m)?,
+    ] {
+        m.add_function(f)?;
+    }
     m.add_class::<Model>()?;
     m.add("TasnifError", m.py().get_type::<TasnifError>())?;
     Ok(())
+}
+
+// Topic training in passes over Spark partitions (`tasnif.spark.train_topics`): the driver
+// below, and one function per pass for the partitions. Everything crosses as bincode bytes the
+// Python side only moves around.
+
+fn to_bytes<'py, T: serde::Serialize>(py: Python<'py>, v: &T) -> PyResult<Bound<'py, PyBytes>> {
+    let b = bincode::serde::encode_to_vec(v, bincode::config::standard()).map_err(err)?;
+    Ok(PyBytes::new(py, &b))
+}
+
+fn from_bytes<T: serde::de::DeserializeOwned>(b: &[u8]) -> PyResult<T> {
+    bincode::serde::decode_from_slice(b, bincode::config::standard())
+        .map(|(v, _)| v)
+        .map_err(err)
+}
+
+fn labels_of(all: &[u8], first: usize, n: usize) -> PyResult<Vec<u32>> {
+    let labels: Vec<u32> = from_bytes(all)?;
+    labels
+        .get(first..first + n)
+        .map(<[u32]>::to_vec)
+        .ok_or_else(|| err("the labels do not cover this partition"))
+}
+
+/// The texts of a partition as training reads them (cleaned as the corpus readers clean
+/// them); the number left out for having no Arabic text.
+fn cleaned(texts: Vec<Option<String>>) -> (Vec<String>, usize) {
+    let kept: Vec<String> = (texts.par_iter())
+        .filter_map(|t| {
+            t.as_deref()
+                .and_then(|t| Document::from_raw("", t))
+                .map(|d| d.text)
+        })
+        .collect();
+    let skipped = texts.len() - kept.len();
+    (kept, skipped)
+}
+
+/// The driver of topic training in passes (see `tasnif::topics::passes`).
+#[pyclass(module = "tasnif._tasnif", name = "PassDriver")]
+struct PassDriver {
+    inner: Option<PassTrainer>,
+}
+
+impl PassDriver {
+    fn t(&mut self) -> PyResult<&mut PassTrainer> {
+        self.inner
+            .as_mut()
+            .ok_or_else(|| err("this training has finished"))
+    }
+}
+
+#[pymethods]
+impl PassDriver {
+    #[new]
+    #[pyo3(signature = (k = None, seed = 42, topics = None))]
+    fn new(k: Option<usize>, seed: u64, topics: Option<Bound<'_, PyAny>>) -> PyResult<Self> {
+        let named = named_topics(topics)?;
+        let k = k.unwrap_or(if named.is_empty() { 4 } else { named.len() });
+        let params = TopicParams::new()
+            .k(k)
+            .seed(seed)
+            .named(named)
+            .check()
+            .map_err(err)?;
+        Ok(PassDriver {
+            inner: Some(PassTrainer::new(params).map_err(err)?),
+        })
+    }
+
+    fn plan<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let plan = self.t()?.plan.clone();
+        to_bytes(py, &plan)
+    }
+
+    fn add_counts(&mut self, counts: &[u8]) -> PyResult<()> {
+        let c: TermCounts = from_bytes(counts)?;
+        self.t()?.add_counts(&c);
+        Ok(())
+    }
+
+    fn vocabulary(&mut self, py: Python<'_>) -> PyResult<()> {
+        let t = self.t()?;
+        py.detach(|| t.vocabulary()).map_err(err)
+    }
+
+    fn fit_svd(&mut self, py: Python<'_>, sampled: Vec<Vec<u8>>) -> PyResult<()> {
+        let mut rows = Vec::new();
+        for s in &sampled {
+            rows.extend(from_bytes::<Vec<(usize, Vec<(u32, u32)>)>>(s)?);
+        }
+        let t = self.t()?;
+        py.detach(|| t.fit_svd(rows)).map_err(err)
+    }
+
+    fn cluster(&mut self, py: Python<'_>, partials: Vec<Vec<u8>>) -> PyResult<bool> {
+        let partials: Vec<LsaPartial> = partials
+            .iter()
+            .map(|p| from_bytes(p))
+            .collect::<PyResult<_>>()?;
+        let t = self.t()?;
+        py.detach(|| t.cluster(&partials)).map_err(err)
+    }
+
+    fn lloyd(&mut self, shares: Vec<Vec<u8>>) -> PyResult<bool> {
+        let shares: Vec<(Vec<u32>, ClusterSums)> = shares
+            .iter()
+            .map(|s| from_bytes(s))
+            .collect::<PyResult<_>>()?;
+        Ok(self.t()?.lloyd(&shares))
+    }
+
+    fn labels<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let labels = self.t()?.labels().to_vec();
+        to_bytes(py, &labels)
+    }
+
+    fn start_mixture(&mut self, shares: Vec<Vec<u8>>) -> PyResult<bool> {
+        let shares: Vec<ExpectedCounts> = shares
+            .iter()
+            .map(|s| from_bytes(s))
+            .collect::<PyResult<_>>()?;
+        Ok(self.t()?.start_mixture(&shares))
+    }
+
+    fn mixture_collects(&mut self) -> PyResult<bool> {
+        Ok(self.t()?.mixture_collects())
+    }
+
+    fn mixture_step(&mut self, shares: Vec<Vec<u8>>) -> PyResult<bool> {
+        let shares: Vec<(Vec<u32>, Option<ExpectedCounts>)> = shares
+            .iter()
+            .map(|s| from_bytes(s))
+            .collect::<PyResult<_>>()?;
+        Ok(self.t()?.mixture_step(&shares))
+    }
+
+    fn settle<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let labels = self.t()?.settle().to_vec();
+        to_bytes(py, &labels)
+    }
+
+    fn k(&mut self) -> PyResult<usize> {
+        Ok(self.t()?.k())
+    }
+
+    fn centroids(&mut self, shares: Vec<Vec<u8>>) -> PyResult<()> {
+        let shares: Vec<ClusterSums> = shares
+            .iter()
+            .map(|s| from_bytes(s))
+            .collect::<PyResult<_>>()?;
+        self.t()?.centroids(&shares);
+        Ok(())
+    }
+
+    #[pyo3(signature = (shares, corpus, skipped))]
+    fn finish(
+        &mut self,
+        py: Python<'_>,
+        shares: Vec<Vec<u8>>,
+        corpus: String,
+        skipped: usize,
+    ) -> PyResult<Model> {
+        let shares: Vec<TopicSums> = shares
+            .iter()
+            .map(|s| from_bytes(s))
+            .collect::<PyResult<_>>()?;
+        let mut t = self
+            .inner
+            .take()
+            .ok_or_else(|| err("this training has finished"))?;
+        t.corpus(vec![corpus], skipped);
+        let model = py.detach(|| t.finish(&shares)).map_err(err)?;
+        Ok(Model {
+            classifier: Classifier::new(model).map_err(err)?,
+        })
+    }
+}
+
+/// Pass 1 of a partition: its counts, how many texts it keeps and how many it skips.
+#[pyfunction]
+fn share_counts<'py>(
+    py: Python<'py>,
+    plan: &[u8],
+    texts: Vec<Option<String>>,
+) -> PyResult<(Bound<'py, PyBytes>, usize, usize)> {
+    let plan: Plan = from_bytes(plan)?;
+    let (texts, skipped) = py.detach(|| cleaned(texts));
+    let counts = py
+        .detach(|| passes::share_counts(&plan, &texts))
+        .map_err(err)?;
+    Ok((to_bytes(py, &counts)?, texts.len(), skipped))
+}
+
+/// Pass 2 of a partition whose first kept document is `first`: its rows (kept for the later
+/// passes) and those of them the SVD's sample takes.
+#[pyfunction]
+fn share_rows<'py>(
+    py: Python<'py>,
+    plan: &[u8],
+    first: usize,
+    texts: Vec<Option<String>>,
+) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
+    let plan: Plan = from_bytes(plan)?;
+    let rows = py
+        .detach(|| ShareRows::new(&plan, first, &cleaned(texts).0))
+        .map_err(err)?;
+    Ok((to_bytes(py, &rows)?, to_bytes(py, &rows.sampled(&plan))?))
+}
+
+/// Pass 3: a partition's LSA rows (kept) and what k-means's start needs of them.
+#[pyfunction]
+fn share_lsa<'py>(
+    py: Python<'py>,
+    plan: &[u8],
+    rows: &[u8],
+) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
+    let plan: Plan = from_bytes(plan)?;
+    let rows: ShareRows = from_bytes(rows)?;
+    let (lsa, partial) = py.detach(|| {
+        let lsa = ShareLsa::new(&plan, &rows);
+        let partial = lsa.partial(&plan, &rows);
+        (lsa, partial)
+    });
+    Ok((to_bytes(py, &lsa)?, to_bytes(py, &partial)?))
+}
+
+/// Pass 4: one Lloyd assignment of a partition.
+#[pyfunction]
+fn share_assign<'py>(py: Python<'py>, plan: &[u8], lsa: &[u8]) -> PyResult<Bound<'py, PyBytes>> {
+    let plan: Plan = from_bytes(plan)?;
+    let lsa: ShareLsa = from_bytes(lsa)?;
+    let out = py.detach(|| lsa.assign(&plan)).map_err(err)?;
+    to_bytes(py, &out)
+}
+
+/// Pass 5 start: a partition's statistics of the k-means partition.
+#[pyfunction]
+fn share_hard<'py>(
+    py: Python<'py>,
+    plan: &[u8],
+    rows: &[u8],
+    labels: &[u8],
+    k: usize,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let plan: Plan = from_bytes(plan)?;
+    let rows: ShareRows = from_bytes(rows)?;
+    let labels = labels_of(labels, rows.first, rows.rows.len())?;
+    let out = py.detach(|| rows.hard_counts(&plan, &labels, k));
+    to_bytes(py, &out)
+}
+
+/// Pass 5: one E-step of a partition.
+#[pyfunction]
+fn share_e_step<'py>(
+    py: Python<'py>,
+    plan: &[u8],
+    rows: &[u8],
+    collect: bool,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let plan: Plan = from_bytes(plan)?;
+    let rows: ShareRows = from_bytes(rows)?;
+    let out = py.detach(|| rows.e_step(&plan, collect));
+    to_bytes(py, &out)
+}
+
+/// Pass 6a: a partition's LSA row sums per topic.
+#[pyfunction]
+fn share_sums<'py>(
+    py: Python<'py>,
+    lsa: &[u8],
+    labels: &[u8],
+    k: usize,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let lsa: ShareLsa = from_bytes(lsa)?;
+    let labels = labels_of(labels, lsa.first, lsa.rows.nrows())?;
+    to_bytes(py, &lsa.sums(&labels, k))
+}
+
+/// Pass 6b: what naming the topics needs of a partition.
+#[pyfunction]
+fn share_describe<'py>(
+    py: Python<'py>,
+    plan: &[u8],
+    rows: &[u8],
+    lsa: &[u8],
+    labels: &[u8],
+) -> PyResult<Bound<'py, PyBytes>> {
+    let plan: Plan = from_bytes(plan)?;
+    let rows: ShareRows = from_bytes(rows)?;
+    let lsa: ShareLsa = from_bytes(lsa)?;
+    let labels = labels_of(labels, rows.first, rows.rows.len())?;
+    let out = py.detach(|| rows.describe(&plan, &lsa, &labels));
+    to_bytes(py, &out)
 }

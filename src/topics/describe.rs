@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{TopTerm, Topic};
 use super::pipeline::Vectorized;
+use crate::linalg::CountBlock;
+use crate::vectorize::TfidfVectorizer;
 
 /// How a topic's top words (and so its name) are ranked (see the module `describe`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,7 +34,7 @@ const TITLE_CHARS: usize = 120;
 
 impl Titles {
     pub fn push(&mut self, text: &str) {
-        self.text.push_str(&first_line(text));
+        self.text.push_str(&title_of(text));
         self.ends.push(self.text.len());
     }
 
@@ -74,6 +76,95 @@ fn log_odds_z(y: f64, n: f64, f: f64, total: f64) -> f64 {
     delta / (1.0 / (y + a) + 1.0 / (y_rest + a)).sqrt()
 }
 
+/// How many example titles a topic keeps.
+pub const EXAMPLES: usize = 3;
+
+/// What describing the topics needs of the documents, per topic: every term's count and the
+/// sum of its TF-IDF values, the number of documents, and the [`EXAMPLES`] documents nearest
+/// the centroid (cosine, document index, title). Any block of documents gives its own; they
+/// merge by addition (counts exactly; the TF-IDF sums in the order merged) and by keeping the
+/// nearest documents (ties to the lower index), so the examples do not depend on the order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TopicSums {
+    /// `tf[topic][term]`.
+    pub tf: Vec<Vec<f64>>,
+    /// `tfidf[topic][term]`.
+    pub tfidf: Vec<Vec<f64>>,
+    pub size: Vec<usize>,
+    /// `nearest[topic]`: (cosine to the centroid, document index, title), nearest first.
+    pub nearest: Vec<Vec<(f64, usize, String)>>,
+}
+
+impl TopicSums {
+    pub fn zeros(k: usize, n_terms: usize) -> Self {
+        TopicSums {
+            tf: vec![vec![0.0; n_terms]; k],
+            tfidf: vec![vec![0.0; n_terms]; k],
+            size: vec![0; k],
+            nearest: vec![Vec::new(); k],
+        }
+    }
+
+    /// Adds a block of documents: `first` is the index of its first document, `labels` each
+    /// one's topic, `z` their LSA rows, `title(r)` the title of row `r`.
+    pub(crate) fn add_block<'t>(
+        &mut self,
+        vectorizer: &TfidfVectorizer,
+        b: &CountBlock,
+        labels: &[usize],
+        lsa: &Lsa<'_>,
+        title: impl Fn(usize) -> &'t str,
+    ) {
+        let values = vectorizer.weigh_block(b);
+        let mut start = 0;
+        for r in 0..b.n_rows() {
+            let c = labels[r];
+            self.size[c] += 1;
+            let (cols, counts) = b.row(r);
+            for (&j, &n) in cols.iter().zip(counts) {
+                self.tf[c][j as usize] += f64::from(n);
+            }
+            for (&j, &val) in cols.iter().zip(&values[start..b.ends[r]]) {
+                self.tfidf[c][j as usize] += val;
+            }
+            start = b.ends[r];
+            let cosine = lsa.rows.row(r).dot(&lsa.centroids.row(c));
+            self.offer(c, cosine, b.first_row + r, || title(r));
+        }
+    }
+
+    /// Keeps document `d` among topic `c`'s nearest if it is near enough.
+    fn offer<'t>(&mut self, c: usize, cosine: f64, d: usize, title: impl FnOnce() -> &'t str) {
+        let near = &mut self.nearest[c];
+        let before = |p: &(f64, usize, String)| {
+            p.0.total_cmp(&cosine).then(d.cmp(&p.1)) == std::cmp::Ordering::Greater
+        };
+        let at = near.partition_point(before);
+        if at < EXAMPLES {
+            near.insert(at, (cosine, d, title().to_string()));
+            near.truncate(EXAMPLES);
+        }
+    }
+
+    /// Adds `other`'s documents (counted in one and not the other).
+    pub fn merge(&mut self, other: &TopicSums) {
+        for (a, b) in self.tf.iter_mut().zip(&other.tf) {
+            a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+        }
+        for (a, b) in self.tfidf.iter_mut().zip(&other.tfidf) {
+            a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+        }
+        for (a, b) in self.size.iter_mut().zip(&other.size) {
+            *a += b;
+        }
+        for (c, near) in other.nearest.iter().enumerate() {
+            for (cosine, d, title) in near {
+                self.offer(c, *cosine, *d, || title.as_str());
+            }
+        }
+    }
+}
+
 /// Names and describes each topic by its most over-represented terms ([`log_odds_z`]), shown
 /// as their most frequent spelling.
 ///
@@ -94,34 +185,38 @@ pub(crate) fn describe(
     n_top: usize,
     scoring: TopWords,
 ) -> Vec<Topic> {
-    let Vectorized {
-        vectorizer,
-        matrix,
-        surface,
-    } = v;
     let (labels, k) = (partition.labels, partition.k);
-    let (z, centroids) = (lsa.rows, lsa.centroids);
-    let n_terms = vectorizer.vocabulary().len();
-    let mut tf = vec![vec![0f64; n_terms]; k];
-    let mut mean = vec![vec![0f64; n_terms]; k];
-    let mut size = vec![0usize; k];
+    let mut sums = TopicSums::zeros(k, v.vectorizer.vocabulary().len());
     // one pass over the counts, in document order
-    matrix.for_each_block(|b| {
-        let values = vectorizer.weigh_block(b);
-        let mut start = 0;
-        for r in 0..b.n_rows() {
-            let c = labels[b.first_row + r];
-            size[c] += 1;
-            let (cols, counts) = b.row(r);
-            for (&j, &n) in cols.iter().zip(counts) {
-                tf[c][j as usize] += f64::from(n);
-            }
-            for (&j, &val) in cols.iter().zip(&values[start..b.ends[r]]) {
-                mean[c][j as usize] += val;
-            }
-            start = b.ends[r];
-        }
+    v.matrix.for_each_block(|b| {
+        let rows = b.first_row..b.first_row + b.n_rows();
+        let block_lsa = Lsa {
+            rows: &lsa.rows.slice(ndarray::s![rows.clone(), ..]).to_owned(),
+            centroids: lsa.centroids,
+        };
+        sums.add_block(&v.vectorizer, b, &labels[rows], &block_lsa, |r| {
+            titles.get(b.first_row + r)
+        });
     });
+    describe_sums(&sums, &v.vectorizer, &v.surface, n_top, scoring)
+}
+
+/// The topics of merged [`TopicSums`]: names, top words, term weights, examples.
+pub fn describe_sums(
+    sums: &TopicSums,
+    vectorizer: &TfidfVectorizer,
+    surface: &[String],
+    n_top: usize,
+    scoring: TopWords,
+) -> Vec<Topic> {
+    let TopicSums {
+        tf,
+        tfidf: mean,
+        size,
+        nearest,
+    } = sums;
+    let k = size.len();
+    let n_terms = vectorizer.vocabulary().len();
     let f: Vec<f64> = (0..n_terms)
         .map(|i| (0..k).map(|c| tf[c][i]).sum())
         .collect();
@@ -175,16 +270,6 @@ pub(crate) fn describe(
             term_weights.sort_by(|p, q| q.1.total_cmp(&p.1).then(p.0.cmp(&q.0)));
             term_weights.truncate(2000);
             term_weights.sort_by_key(|p| p.0);
-            let mut members: Vec<(usize, f64)> = (0..labels.len())
-                .filter(|&d| labels[d] == c)
-                .map(|d| (d, z.row(d).dot(&centroids.row(c))))
-                .collect();
-            members.sort_by(|p, q| q.1.total_cmp(&p.1).then(p.0.cmp(&q.0)));
-            let examples = members
-                .iter()
-                .take(3)
-                .map(|&(d, _)| titles.get(d).to_string())
-                .collect();
             Topic {
                 id: c,
                 name,
@@ -192,13 +277,15 @@ pub(crate) fn describe(
                 size: size[c],
                 top_terms,
                 term_weights,
-                examples,
+                examples: nearest[c].iter().map(|n| n.2.clone()).collect(),
             }
         })
         .collect()
 }
 
-fn first_line(text: &str) -> String {
+/// A document's title as the topics keep it: its first line, at most [`TITLE_CHARS`]
+/// characters.
+pub(crate) fn title_of(text: &str) -> String {
     let line = text.lines().next().unwrap_or_default();
     match line.char_indices().nth(TITLE_CHARS) {
         Some((i, _)) => format!("{}…", &line[..i]),

@@ -18,6 +18,7 @@ pub mod kmeans;
 pub mod mixture;
 mod model;
 pub mod named;
+pub mod passes;
 mod pipeline;
 
 #[cfg(feature = "lab")]
@@ -31,7 +32,7 @@ use crate::progress::{Progress, Silent};
 use crate::text::AnalyzerConfig;
 use crate::vectorize::{DocFreq, TfidfParams};
 
-pub use describe::TopWords;
+pub use describe::{TopWords, TopicSums};
 pub use kmeans::{KMeansAlgorithm, KMeansParams};
 pub use mixture::{MixtureParams, TopicMixture};
 pub use model::{GivenTopic, TopTerm, Topic, TopicModel};
@@ -64,6 +65,8 @@ pub enum TopicsError {
     OneArticle(String),
     #[error("the counts could not be kept in a temporary file: {0}")]
     Spill(String),
+    #[error("training in passes needs one k (a range of k is chosen on every document at once)")]
+    KRangeInPasses,
 }
 
 /// How many topics: one k, or the best silhouette over a range.

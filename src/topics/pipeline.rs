@@ -223,6 +223,16 @@ fn spill_error(e: std::io::Error) -> crate::Error {
     TopicsError::Spill(e.to_string()).into()
 }
 
+/// The TF-IDF settings a tiny corpus falls back to when `min_df` prunes every term: every
+/// term kept; `None` when the settings already keep every term.
+pub(crate) fn relaxed(tfidf: &TfidfParams) -> Option<TfidfParams> {
+    (tfidf.min_df != DocFreq::Count(1)).then(|| TfidfParams {
+        min_df: DocFreq::Count(1),
+        max_df: DocFreq::Proportion(1.0),
+        ..tfidf.clone()
+    })
+}
+
 /// The vocabulary of the counted corpus and its count matrix. Tiny corpora, where `min_df` = 2
 /// can prune every term, fall back to every term.
 fn vectorize(tfidf: &TfidfParams, counted: Counted<'_>) -> crate::Result<Vectorized> {
@@ -238,14 +248,8 @@ fn vectorize(tfidf: &TfidfParams, counted: Counted<'_>) -> crate::Result<Vectori
         Selected::of(&counted.counter, p)
     };
     let (params, selected) = match select(tfidf) {
-        Err(crate::vectorize::VectorizeError::EmptyVocabulary(_))
-            if tfidf.min_df != DocFreq::Count(1) =>
-        {
-            let relaxed = TfidfParams {
-                min_df: DocFreq::Count(1),
-                max_df: DocFreq::Proportion(1.0),
-                ..tfidf.clone()
-            };
+        Err(crate::vectorize::VectorizeError::EmptyVocabulary(_)) if relaxed(tfidf).is_some() => {
+            let relaxed = relaxed(tfidf).expect("checked");
             let s = select(&relaxed).map_err(empty)?;
             (relaxed, s)
         }

@@ -140,12 +140,28 @@ impl TfidfParams {
 
 /// A fitted vectoriser: vocabulary (sorted) and idf weights.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(from = "StoredVectorizer")]
 pub struct TfidfVectorizer {
     pub params: TfidfParams,
     vocabulary: Vec<String>,
     idf: Vec<f64>,
     #[serde(skip)]
     index: FxHashMap<String, u32>,
+}
+
+/// A vectoriser as stored (the fields [`TfidfVectorizer`] serialises): read back, its term
+/// index is rebuilt, so a deserialised vectoriser works wherever it was read.
+#[derive(Deserialize)]
+struct StoredVectorizer {
+    params: TfidfParams,
+    vocabulary: Vec<String>,
+    idf: Vec<f64>,
+}
+
+impl From<StoredVectorizer> for TfidfVectorizer {
+    fn from(s: StoredVectorizer) -> Self {
+        TfidfVectorizer::from_parts(s.params, s.vocabulary, s.idf)
+    }
 }
 
 /// Where the terms of each document come from: ready-made token lists or raw texts run through
