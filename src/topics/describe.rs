@@ -80,7 +80,7 @@ fn log_odds_z(y: f64, n: f64, f: f64, total: f64) -> f64 {
 pub const EXAMPLES: usize = 3;
 
 /// What describing the topics needs of the documents, per topic: every term's count and the
-/// sum of its TF-IDF values, the number of documents, and the [`EXAMPLES`] documents nearest
+/// sum of its TF-IDF values, the number of documents, and the three documents nearest
 /// the centroid (cosine, document index, title). Any block of documents gives its own; they
 /// merge by addition (counts exactly; the TF-IDF sums in the order merged) and by keeping the
 /// nearest documents (ties to the lower index), so the examples do not depend on the order.
