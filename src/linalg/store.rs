@@ -411,4 +411,28 @@ mod tests {
         let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert!(left.is_empty(), "{left:?}");
     }
+
+    /// A killed run's spill folder (its process gone) is removed when the next run makes its
+    /// own; a running process's folder, and anything else there, stays.
+    #[test]
+    fn the_next_run_removes_what_a_killed_run_left() {
+        let parent = tempfile::tempdir().unwrap();
+        // pid_max itself is never a process id
+        let dead: u32 = std::fs::read_to_string("/proc/sys/kernel/pid_max")
+            .map_or(4_194_304, |s| s.trim().parse().unwrap());
+        let stale = parent.path().join(format!("{SPILL_PREFIX}{dead}-0"));
+        let alive = parent.path().join(format!("{SPILL_PREFIX}1-0"));
+        let other = parent.path().join("notes.txt");
+        std::fs::create_dir(&stale).unwrap();
+        std::fs::write(stale.join("terms"), b"counts").unwrap();
+        std::fs::create_dir(&alive).unwrap();
+        std::fs::write(&other, b"mine").unwrap();
+        let dir = SpillDir::new(parent.path()).unwrap();
+        assert!(!stale.exists(), "the killed run's folder is still there");
+        assert!(alive.exists() && other.exists());
+        let (_f, path) = dir.file("terms").unwrap();
+        assert!(path.exists());
+        drop(dir);
+        assert!(!path.exists(), "this run's folder outlives it");
+    }
 }

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use super::CsrMatrix;
 use super::dense::{gram, jacobi_eigen, orthonormalize, par_matmul_small};
 use super::kernels::{Real, TermParts, permute_columns, spmm, spmm_rows, spmm_t, to_f32};
+use crate::progress::{Progress, Silent};
 
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum SvdError {
@@ -95,7 +96,17 @@ pub struct Svd {
 impl ValidSvdParams {
     /// Fits the SVD on `x` and returns it with the projection `x · componentsᵀ` of the training rows.
     pub fn fit_transform(&self, x: &CsrMatrix) -> Result<(Svd, Array2<f64>), SvdError> {
-        let (svd, xp, comp_p) = Svd::fit_permuted(self, x)?;
+        self.fit_transform_with(x, &Silent)
+    }
+
+    /// [`fit_transform`](Self::fit_transform), advancing `progress` by one for every pass over
+    /// `x` ([`passes`](Self::passes) of them).
+    pub fn fit_transform_with(
+        &self,
+        x: &CsrMatrix,
+        progress: &dyn Progress,
+    ) -> Result<(Svd, Array2<f64>), SvdError> {
+        let (svd, xp, comp_p) = Svd::fit_permuted(self, x, progress)?;
         // Projected in the permuted column order, where it reads memory in order.
         let ct = comp_p.t().as_standard_layout().into_owned();
         Ok((svd, spmm(&xp, ct.view())))
@@ -103,7 +114,18 @@ impl ValidSvdParams {
 
     /// Fits the SVD on `x` (rows = documents).
     pub fn fit(&self, x: &CsrMatrix) -> Result<Svd, SvdError> {
-        Svd::fit_permuted(self, x).map(|r| r.0)
+        self.fit_with(x, &Silent)
+    }
+
+    /// [`fit`](Self::fit), advancing `progress` by one for every pass over `x`.
+    pub fn fit_with(&self, x: &CsrMatrix, progress: &dyn Progress) -> Result<Svd, SvdError> {
+        Svd::fit_permuted(self, x, progress).map(|r| r.0)
+    }
+
+    /// How many passes over the matrix a fit makes: the range finder's first product, one per
+    /// power iteration, and the product that gives B.
+    pub fn passes(&self) -> u64 {
+        self.0.n_iter as u64 + 2
     }
 }
 
@@ -114,6 +136,7 @@ impl Svd {
     fn fit_permuted(
         params: &ValidSvdParams,
         x: &CsrMatrix,
+        progress: &dyn Progress,
     ) -> Result<(Svd, CsrMatrix, Array2<f64>), SvdError> {
         let p = &params.0;
         let (m, n) = (x.n_rows(), x.n_cols);
@@ -148,11 +171,13 @@ impl Svd {
         // NMI unchanged (0.503).
         let mut q = f32::widen(spmm_rows(&xp, &omega, l), m, l); // m × l
         drop(omega);
+        progress.advance(1);
         for _ in 0..p.n_iter {
             orthonormalize(&mut q, 1);
             let mut z = f32::widen(spmm_t(&xp, &parts, &to_f32(&q), l), n, l); // n × l
             orthonormalize(&mut z, 1);
             q = f32::widen(spmm_rows(&xp, &to_f32(&z), l), m, l);
+            progress.advance(1);
         }
         orthonormalize(&mut q, 2);
 
@@ -163,6 +188,7 @@ impl Svd {
             n,
             l,
         );
+        progress.advance(1);
         let g = gram(bt.view());
         let (evals, evecs) = jacobi_eigen(g);
         let btw = par_matmul_small(bt.view(), evecs.view()); // n × l, column i = Bᵀ w_i

@@ -53,16 +53,19 @@ pub enum SupervisedError {
 pub(crate) type Result<T> = std::result::Result<T, SupervisedError>;
 
 /// Which rows of a source that never uses label `c` take part in class `c`'s one-vs-rest
-/// problem ([`ValidLinearSvcParams::fit_pooled`]).
+/// problem ([`ValidLinearSvcParams::fit_pooled`]). The experiment-only variants come last:
+/// a model file stores a variant by its position, which must not depend on the build's
+/// features (a build with `lab` wrote `ReliableNegatives` as 1, which other builds could not
+/// read).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Pooling {
-    /// None: such a source says nothing about `c` (unknown is not negative).
-    #[cfg(feature = "lab")]
-    Exclude,
     /// Those that a first fit, trained with the source left out as in `Exclude`, scores on the
     /// negative side for `c` (margin ≤ 0): the reliable negatives of positive-unlabelled
     /// learning (Liu et al., ICML 2003). The rows that look like `c` stay out.
     ReliableNegatives,
+    /// None: such a source says nothing about `c` (unknown is not negative).
+    #[cfg(feature = "lab")]
+    Exclude,
     /// As `ReliableNegatives`, and the rows that look like `c` stay out of every class's
     /// problem: their label is the one their source files `c` under, not a trustworthy positive
     /// for it either (AlArabiya's Yemen stories as internationalNews positives). Measured on

@@ -692,3 +692,16 @@ fn same_model_in_memory_or_spilled_on_one_or_two_threads() {
     assert!(train(2, &tiny, usize::MAX) == whole, "spilled, two threads");
     assert_eq!(std::fs::read_dir(spill_parent.path()).unwrap().count(), 0);
 }
+
+/// A model file stores an enum variant by its position among the variants the build has: the
+/// variants every build has come first, so that a build with the `lab` feature (a workspace
+/// build unifies it into the command) writes files every build reads. Runs with and without it.
+#[test]
+fn stored_variants_do_not_depend_on_the_build_features() {
+    fn index<T: serde::Serialize>(v: &T) -> Vec<u8> {
+        bincode::serde::encode_to_vec(v, bincode::config::standard()).unwrap()
+    }
+    assert_eq!(index(&Pooling::ReliableNegatives), [0]);
+    assert_eq!(index(&Loss::SquaredHinge), [0]);
+    assert_eq!(index(&crate::topics::TopWords::LogOdds), [0]);
+}

@@ -329,6 +329,17 @@ impl ValidMixtureParams {
         labels: &[usize],
         k: usize,
     ) -> Result<Option<Refined>, MixtureError> {
+        self.fit_with(x, labels, k, &crate::progress::Silent)
+    }
+
+    /// [`fit`](Self::fit), advancing `progress` by one for every EM iteration.
+    pub fn fit_with(
+        &self,
+        x: &CountMatrix,
+        labels: &[usize],
+        k: usize,
+        progress: &dyn crate::progress::Progress,
+    ) -> Result<Option<Refined>, MixtureError> {
         let params = &self.0;
         let n = x.n_rows();
         if labels.len() != n {
@@ -348,6 +359,7 @@ impl ValidMixtureParams {
             let (next, stats) = e_step(&w, x, true);
             let changed = next.iter().zip(&current).filter(|(a, b)| a != b).count();
             moved.push(changed);
+            progress.advance(1);
             current = next;
             if changed == 0 {
                 // `current` is the argmax under `w`: the labels and the mixture agree.

@@ -98,7 +98,7 @@ impl ValidTopicParams {
         let v = stage(progress, Stage::Vectorizing, 0, || {
             vectorize(&params.tfidf, counted)
         })?;
-        let (svd, z) = stage(progress, Stage::Svd, 0, || lsa(params, &v))?;
+        let (svd, z) = lsa(params, &v, progress)?;
         if !z.rows().into_iter().any(|r| r != z.row(0)) {
             return Err(TopicsError::IdenticalDocuments.into());
         }
@@ -133,9 +133,12 @@ impl ValidTopicParams {
             let p = KMeansParams { k, ..kmeans_params };
             cluster(&z, p, params.kmeans_sample, progress)
         })?;
-        let refined = stage(progress, Stage::Refining, 0, || match &params.mixture {
-            Some(p) => p.clone().check()?.fit(&v.matrix, &fit.labels, k),
-            None => Ok(None),
+        let iterations = params.mixture.as_ref().map_or(0, |m| m.max_iter as u64);
+        let refined = stage(progress, Stage::Refining, iterations, || {
+            match &params.mixture {
+                Some(p) => (p.clone().check()?).fit_with(&v.matrix, &fit.labels, k, progress),
+                None => Ok(None),
+            }
         })?;
         let diagnostics = Diagnostics {
             nnz: v.matrix.nnz() as usize,
@@ -271,7 +274,13 @@ fn vectorize(tfidf: &TfidfParams, counted: Counted<'_>) -> crate::Result<Vectori
 /// The LSA of the corpus: the SVD and every document's L2-normalised row in its space. Up to
 /// [`SVD_SAMPLE`] documents the SVD is fitted on all of them; above, on a sample, and every
 /// document is projected onto its components.
-fn lsa(params: &TopicParams, v: &Vectorized) -> crate::Result<(Svd, Array2<f64>)> {
+/// The stage reports the SVD's passes over the matrix, and the projection of every document
+/// as one more when the SVD was fitted on a sample.
+fn lsa(
+    params: &TopicParams,
+    v: &Vectorized,
+    progress: &dyn Progress,
+) -> crate::Result<(Svd, Array2<f64>)> {
     let (n, n_terms) = (v.matrix.n_rows(), v.matrix.n_cols());
     let svd_params = SvdParams {
         n_components: params
@@ -280,16 +289,25 @@ fn lsa(params: &TopicParams, v: &Vectorized) -> crate::Result<(Svd, Array2<f64>)
         ..params.svd.clone()
     }
     .check()?;
-    let (svd, mut z) = match sample(n, params.svd_sample, params.svd.seed) {
-        None => svd_params.fit_transform(&v.vectorizer.tfidf_matrix(&v.matrix, None))?,
-        Some(rows) => {
-            let svd = svd_params.fit(&v.vectorizer.tfidf_matrix(&v.matrix, Some(&rows)))?;
-            let z = project(v, &svd);
-            (svd, z)
-        }
-    };
-    normalize_rows(&mut z);
-    Ok((svd, z))
+    let sampled = sample(n, params.svd_sample, params.svd.seed);
+    let total = svd_params.passes() + u64::from(sampled.is_some());
+    stage(progress, Stage::Svd, total, || {
+        let (svd, mut z) = match sampled {
+            None => {
+                let x = v.vectorizer.tfidf_matrix(&v.matrix, None);
+                svd_params.fit_transform_with(&x, progress)?
+            }
+            Some(rows) => {
+                let x = v.vectorizer.tfidf_matrix(&v.matrix, Some(&rows));
+                let svd = svd_params.fit_with(&x, progress)?;
+                let z = project(v, &svd);
+                progress.advance(1);
+                (svd, z)
+            }
+        };
+        normalize_rows(&mut z);
+        Ok((svd, z))
+    })
 }
 
 /// Every document's row in the SVD's space, `x · componentsᵀ`, block by block.
@@ -480,5 +498,47 @@ mod tests {
         }
         let left: Vec<_> = std::fs::read_dir(spill_parent.path()).unwrap().collect();
         assert!(left.is_empty(), "temporary files left behind: {left:?}");
+    }
+}
+
+#[cfg(test)]
+mod progress_tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    /// Every stage's announced total and the items it advanced by.
+    #[derive(Default)]
+    struct Record(Mutex<Vec<(Stage, u64, u64)>>);
+
+    impl Progress for Record {
+        fn start(&self, stage: Stage, total: u64) {
+            self.0.lock().unwrap().push((stage, total, 0));
+        }
+        fn advance(&self, n: u64) {
+            if let Some(last) = self.0.lock().unwrap().last_mut() {
+                last.2 += n;
+            }
+        }
+    }
+
+    #[test]
+    fn the_svd_and_the_mixture_report_their_passes() {
+        let corpus = crate::Corpus::read(concat!(env!("CARGO_MANIFEST_DIR"), "/data")).unwrap();
+        for svd_sample in [SVD_SAMPLE, 60] {
+            let mut p = TopicParams::new().k(4);
+            p.svd_sample = svd_sample;
+            let record = Record::default();
+            p.check().unwrap().fit_with(&corpus, &record).unwrap();
+            let stages = record.0.into_inner().unwrap();
+            let of = |s: Stage| *stages.iter().find(|r| r.0 == s).unwrap();
+            let (_, total, done) = of(Stage::Svd);
+            // 3 power iterations + 2, and the projection when sampled
+            assert_eq!(total, if svd_sample == 60 { 6 } else { 5 });
+            assert_eq!(done, total);
+            let (_, total, done) = of(Stage::Refining);
+            assert!(total == 20 && (1..=total).contains(&done), "{total} {done}");
+            let (_, total, done) = of(Stage::Reading);
+            assert_eq!((total, done), (0, 111));
+        }
     }
 }
