@@ -35,13 +35,7 @@ pub fn small_model_bytes() -> &'static [u8] {
                     .map(|j| WORDS[topic * 4 + (i * 7 + j * 3) % 4])
                     .collect::<Vec<_>>()
                     .join(" ");
-                Document {
-                    id: format!("d{i}"),
-                    label: None,
-                    text,
-                    source: None,
-                    origin: Vec::new(),
-                }
+                Document::new(format!("d{i}"), text)
             })
             .collect();
         let corpus = Corpus::from_documents(docs);
