@@ -85,11 +85,13 @@
 //! | k-means (Lloyd) | [`topics::kmeans::ClusterSums`]: per-cluster sums, counts, inertia | per block of [`topics::kmeans::SUM_BLOCK_ROWS`] rows, in block order |
 //! | term mixture (EM) | [`topics::mixture::ExpectedCounts`]: expected term counts and articles per topic | per block of [`linalg::BLOCK_ROWS`] rows, in block order |
 //! | naming the topics | [`topics::TopicSums`]: per-topic term counts and TF-IDF sums, sizes, the articles nearest each centroid | in order (counts exact, nearest articles in any order) |
+//! | SVD of every row | [`linalg::RangeGram`] (Cholesky QR of the kept rows) and [`linalg::RangeProduct`] (the range finder's `Xᵀ·Q`, then the projection product): see [`linalg::RangeFinder`] | in share order |
 //!
-//! The SVD has no merge step: its range finder runs on a sample of at most
-//! [`topics::SVD_SAMPLE`] documents gathered in one place, and projecting documents onto its
-//! components ([`linalg::Projector`]) is per document. k-means restarts likewise run on a
-//! sample of [`topics::KMEANS_SAMPLE`] rows; only the final Lloyd iterations need every row.
+//! The topic training's SVD runs on a sample of at most [`topics::SVD_SAMPLE`] documents,
+//! gathered in one place (smaller than the SVD's products from every share), and projecting
+//! documents onto its components ([`linalg::Projector`]) is per document. k-means restarts
+//! likewise run on a sample of [`topics::KMEANS_SAMPLE`] rows; only the final Lloyd
+//! iterations need every row.
 //! [`topics::passes`] runs a whole training over shares of a corpus from these statistics (what
 //! the Python package's `tasnif.spark.train_topics` runs over Spark partitions).
 //!

@@ -72,24 +72,30 @@ pub(crate) fn par_matmul_small(a: ArrayView2<f64>, b: ArrayView2<f64>) -> Array2
 /// directions with eigenvalue below `1e-12·λ_max` become zero columns.
 pub(crate) fn orthonormalize(a: &mut Array2<f64>, passes: usize) {
     for _ in 0..passes {
-        let g = gram(a.view());
-        let t = match cholesky_inverse_upper(&g) {
-            Some(t) => t,
-            None => {
-                let (evals, mut w) = jacobi_eigen(g);
-                let lmax = evals.iter().cloned().fold(0.0, f64::max);
-                for (i, &lam) in evals.iter().enumerate() {
-                    let f = if lam > 1e-12 * lmax && lam > 0.0 {
-                        1.0 / lam.sqrt()
-                    } else {
-                        0.0
-                    };
-                    w.column_mut(i).mapv_inplace(|v| v * f);
-                }
-                w
-            }
-        };
+        let t = orthonormalizer(gram(a.view()));
         *a = par_matmul_small(a.view(), t.view());
+    }
+}
+
+/// One pass of [`orthonormalize`] from the Gram matrix `g = AᵀA` alone: the small `T` with
+/// `A·T` orthonormal (`R⁻¹`, or `W·Λ^{-1/2}` when `g` is numerically singular). Split out so
+/// that rows held in several places can be orthonormalised from their merged Gram matrices.
+pub(crate) fn orthonormalizer(g: Array2<f64>) -> Array2<f64> {
+    match cholesky_inverse_upper(&g) {
+        Some(t) => t,
+        None => {
+            let (evals, mut w) = jacobi_eigen(g);
+            let lmax = evals.iter().cloned().fold(0.0, f64::max);
+            for (i, &lam) in evals.iter().enumerate() {
+                let f = if lam > 1e-12 * lmax && lam > 0.0 {
+                    1.0 / lam.sqrt()
+                } else {
+                    0.0
+                };
+                w.column_mut(i).mapv_inplace(|v| v * f);
+            }
+            w
+        }
     }
 }
 

@@ -4,12 +4,14 @@
 mod counts;
 mod dense;
 mod kernels;
+mod range;
 mod sparse;
 pub(crate) mod store;
 mod svd;
 
 pub use counts::{BLOCK_ROWS, CountBlock, CountMatrix};
 pub use dense::normalize_rows;
+pub use range::{RangeFinder, RangeGram, RangeProduct, RangeShare, fit_shares};
 pub use sparse::CsrMatrix;
 pub use store::Budget;
 pub use svd::{Projector, Svd, SvdError, SvdParams, ValidSvdParams};

@@ -29,6 +29,16 @@ pub enum SvdError {
     TooManyComponents { n_components: usize, max: usize },
     #[error("input has {got} columns but the SVD was fitted on {expected}")]
     ColumnMismatch { expected: usize, got: usize },
+    #[error("a partial {what} is {got:?}, the range finder expects {expected:?}")]
+    PartialShape {
+        what: &'static str,
+        expected: (usize, usize),
+        got: (usize, usize),
+    },
+    #[error(
+        "a range finder's product came out of turn (a power iteration's at the last round, or the reverse)"
+    )]
+    PartialOutOfTurn,
 }
 
 /// Hyper-parameters of [`ValidSvdParams::fit`]; validate with [`SvdParams::check`].
@@ -189,6 +199,19 @@ impl Svd {
             l,
         );
         progress.advance(1);
+        let (svd, comp_p) = Svd::from_projection_product(bt, k, &order);
+        Ok((svd, xp, comp_p))
+    }
+
+    /// The SVD from `Bᵀ = Xᵀ·Q` (n_terms × l, Q an orthonormal basis of the range found):
+    /// `B·Bᵀ = W Λ Wᵀ`, components `Bᵀ·w_i / √λ_i`. `order[r]` is the original column of
+    /// `bt`'s row `r`; returns the SVD in the original order and the components in `bt`'s.
+    pub(super) fn from_projection_product(
+        bt: Array2<f64>,
+        k: usize,
+        order: &[u32],
+    ) -> (Svd, Array2<f64>) {
+        let n = bt.nrows();
         let g = gram(bt.view());
         let (evals, evecs) = jacobi_eigen(g);
         let btw = par_matmul_small(bt.view(), evecs.view()); // n × l, column i = Bᵀ w_i
@@ -223,7 +246,7 @@ impl Svd {
             components,
             singular_values,
         };
-        Ok((svd, xp, comp_p))
+        (svd, comp_p)
     }
 
     pub fn n_components(&self) -> usize {
