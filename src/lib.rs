@@ -47,6 +47,23 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Name the topics yourself: a few seed words each, in any spelling (`data/topics.toml`
+//! names the demo corpus's four); seed words the vocabulary lacks are listed, not ignored
+//! silently:
+//!
+//! ```
+//! # fn main() -> tasnif::Result<()> {
+//! let corpus = tasnif::Corpus::read("data")?;
+//! let named = tasnif::topics::NamedTopic::read_file("data/topics.toml")?;
+//! let fit = tasnif::TopicParams::new().named(named).k(4).check()?.fit(&corpus)?;
+//! let topics = fit.model.topics().unwrap_or_default();
+//! assert_eq!(topics[2].label(), "Greenland · غرينلاند");
+//! for (topic, words) in fit.model.unused_seed_words()? {
+//!     println!("topic {topic}: not in the corpus: {}", words.join(", "));
+//! }
+//! # Ok(()) }
+//! ```
+//!
 //! Train a supervised model on the labels and evaluate it:
 //!
 //! ```

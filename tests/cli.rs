@@ -189,6 +189,38 @@ fn held_out_seed_pages_get_their_label_from_a_supervised_model() {
 }
 
 #[test]
+fn topics_lists_the_seed_words_the_vocabulary_lacks() {
+    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/topics.tasnif");
+    let out = succeeds(tasnif().arg("topics").arg(&model));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let greenland = text
+        .lines()
+        .find(|l| l.starts_with("2 Greenland |"))
+        .unwrap();
+    assert!(
+        greenland.contains("not in the corpus: ") && greenland.contains("نوك"),
+        "{greenland}"
+    );
+    let migration = text
+        .lines()
+        .find(|l| l.starts_with("3 Migration |"))
+        .unwrap();
+    assert!(!migration.contains("not in the corpus"), "{migration}");
+    let out = succeeds(tasnif().arg("topics").arg(&model).arg("--json"));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let unused = &v["topics"][2]["given"]["seeds_not_in_vocabulary"];
+    assert!(
+        unused.as_array().unwrap().iter().any(|w| w == "نوك"),
+        "{unused}"
+    );
+    assert!(
+        v["topics"][3]["given"]
+            .get("seeds_not_in_vocabulary")
+            .is_none()
+    );
+}
+
+#[test]
 fn stem_tsv_prints_word_and_stem() {
     let o = with_stdin(tasnif().args(["stem", "--tsv"]), "وقالت الحكومةُ الأفغانية");
     let out = String::from_utf8(o.stdout).unwrap();

@@ -160,6 +160,31 @@ fn seed_words_the_corpus_lacks_and_too_small_a_k_are_named() {
     assert!(e.to_string().contains("4 named topics but k = 3"), "{e}");
 }
 
+/// A seed word the corpus lacks, beside words it has, trains (the others guide) and is named
+/// as unused, so the person who chose it can spell it as the articles do.
+#[test]
+fn seed_words_the_vocabulary_lacks_beside_known_ones_are_listed_as_unused() {
+    let corpus = corpus();
+    let mut topics = named();
+    topics[2].seeds = vec!["غرينلاند".into(), "xyzzy".into(), "كلمةلاوجودلها".into()];
+    let model = TopicParams::new()
+        .k(4)
+        .named(topics)
+        .check()
+        .unwrap()
+        .fit(&corpus)
+        .unwrap()
+        .model;
+    let unused = model.unused_seed_words().unwrap();
+    let greenland: Vec<&str> = (unused.iter())
+        .find(|u| u.0 == 2)
+        .map(|u| u.1.iter().map(String::as_str).collect())
+        .unwrap_or_default();
+    assert_eq!(greenland, ["xyzzy", "كلمةلاوجودلها"]);
+    // the Afghanistan and migration seed words are all in data/'s vocabulary
+    assert!(unused.iter().all(|u| u.0 != 0 && u.0 != 3), "{unused:?}");
+}
+
 #[test]
 fn a_topics_file_error_names_the_file_and_the_line() {
     let dir = tempfile::tempdir().unwrap();

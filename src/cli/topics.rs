@@ -39,16 +39,19 @@ pub(crate) fn run(a: &TopicsArgs) -> Outcome {
         facts["corpus"] = model.facts().corpus_name().into();
         outln!(
             "{}",
-            serde_json::json!({"model": a.model, "facts": facts, "topics": topic_rows(t)})
+            serde_json::json!({"model": a.model, "facts": facts, "topics": topic_rows(&model, t)?})
         );
     } else {
-        print_topics(t);
+        print_topics(&model, t)?;
     }
     Ok(EXIT_OK)
 }
 
-pub(crate) fn topic_rows(t: &TopicModel) -> Vec<serde_json::Value> {
-    t.topics
+/// The topics as JSON rows; a named topic carries what it was given, and the seed words the
+/// vocabulary lacks when there are any.
+pub(crate) fn topic_rows(model: &Model, t: &TopicModel) -> tasnif::Result<Vec<serde_json::Value>> {
+    let unused = model.unused_seed_words()?;
+    Ok(t.topics
         .iter()
         .map(|tp| {
             let mut v = serde_json::json!({
@@ -58,15 +61,18 @@ pub(crate) fn topic_rows(t: &TopicModel) -> Vec<serde_json::Value> {
             });
             if let Some(g) = &tp.given {
                 v["given"] = serde_json::to_value(g).unwrap_or_default();
+                if let Some((_, words)) = unused.iter().find(|u| u.0 == tp.id) {
+                    v["given"]["seeds_not_in_vocabulary"] = words.clone().into();
+                }
             }
             v
         })
-        .collect()
+        .collect())
 }
 
 /// One line per topic: its name (the given one, or from its top words) and top words; named
-/// topics are followed by their seed words.
-pub(crate) fn print_topics(t: &TopicModel) {
+/// topics are followed by their seed words, and those the vocabulary lacks.
+pub(crate) fn print_topics(model: &Model, t: &TopicModel) -> tasnif::Result<()> {
     outln!("Topic | Count | Name | Top words");
     for tp in &t.topics {
         let words: Vec<&str> = tp.top_terms.iter().map(|w| w.word.as_str()).collect();
@@ -84,15 +90,22 @@ pub(crate) fn print_topics(t: &TopicModel) {
         .filter_map(|tp| Some((tp.id, tp.given.as_ref()?)))
         .collect();
     if !named.is_empty() {
+        let unused = model.unused_seed_words()?;
         outln!("\nNamed topic | Seed words (as the vocabulary has them)");
         for (id, g) in named {
+            let lacking = match unused.iter().find(|u| u.0 == id) {
+                Some((_, words)) => format!("; not in the corpus: {}", words.join("، ")),
+                None => String::new(),
+            };
             outln!(
-                "{} {} | {} ({})",
+                "{} {} | {} ({}{})",
                 id,
                 g.name,
                 g.seeds.join("، "),
-                g.seed_terms.join("، ")
+                g.seed_terms.join("، "),
+                lacking
             );
         }
     }
+    Ok(())
 }

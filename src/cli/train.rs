@@ -211,7 +211,7 @@ pub(crate) fn run(a: TrainArgs) -> Outcome {
             "spilled": spilled,
         });
         if let ModelKind::Topics(t) = model.kind() {
-            v["topics"] = serde_json::to_value(topic_rows(t)).unwrap_or_default();
+            v["topics"] = serde_json::to_value(topic_rows(&model, t)?).unwrap_or_default();
             v["k_scan"] = serde_json::to_value(&t.k_scan).unwrap_or_default();
         }
         if let Some((nmi, ari, purity)) = agreement {
@@ -238,7 +238,7 @@ pub(crate) fn run(a: TrainArgs) -> Outcome {
                 }
                 outln!("kept k = {} (best silhouette)\n", t.topics.len());
             }
-            print_topics(t);
+            print_topics(&model, t)?;
         }
         if let Some((nmi, ari, purity)) = agreement {
             outln!("\nagainst the corpus labels: NMI {nmi:.3}, ARI {ari:.3}, purity {purity:.3}");

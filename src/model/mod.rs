@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 use crate::supervised::SupervisedModel;
-use crate::text::AnalyzerConfig;
+use crate::text::{Analyzer, AnalyzerConfig};
 use crate::topics::{Topic, TopicModel};
 use crate::vectorize::TfidfVectorizer;
 
@@ -114,6 +114,29 @@ impl Model {
     /// The word shown for each vocabulary term (its most frequent spelling in training).
     pub fn surface_words(&self) -> &[String] {
         &self.surface
+    }
+
+    /// For each named topic (by id) that has any, its seed words of which no term is in the
+    /// vocabulary: a word the corpus lacks (or spells otherwise) guides nothing, which the
+    /// person who chose it wants to know.
+    pub fn unused_seed_words(&self) -> crate::Result<Vec<(usize, Vec<String>)>> {
+        let ModelKind::Topics(t) = &self.kind else {
+            return Ok(Vec::new());
+        };
+        let analyzer = Analyzer::new(self.analyzer.clone())?;
+        Ok(t.topics
+            .iter()
+            .filter_map(|tp| {
+                let g = tp.given.as_ref()?;
+                let unused: Vec<String> = (g.seeds.iter())
+                    .filter(|s| {
+                        (analyzer.terms(s).iter()).all(|w| self.vectorizer.term_index(w).is_none())
+                    })
+                    .cloned()
+                    .collect();
+                (!unused.is_empty()).then_some((tp.id, unused))
+            })
+            .collect())
     }
 
     /// A topic model or a supervised classifier.
