@@ -363,21 +363,28 @@ impl Model {
     }
 
     /// The topics as JSON (`tasnif topics --json`'s rows), or `None` for a supervised model.
-    fn topics_json(&self) -> Option<String> {
-        let ModelKind::Topics(t) = self.classifier.model().kind() else {
-            return None;
+    /// A named topic's `given` also lists the seed words the vocabulary lacks, when any.
+    fn topics_json(&self) -> PyResult<Option<String>> {
+        let model = self.classifier.model();
+        let ModelKind::Topics(t) = model.kind() else {
+            return Ok(None);
         };
+        let unused = model.unused_seed_words().map_err(err)?;
         let rows: Vec<serde_json::Value> = (t.topics.iter())
             .map(|tp| {
-                serde_json::json!({
+                let mut v = serde_json::json!({
                     "topic": tp.id, "count": tp.size, "label": tp.label(), "name": tp.name,
                     "given": tp.given,
                     "top_words": tp.top_terms.iter().map(|w| &w.word).collect::<Vec<_>>(),
                     "examples": tp.examples,
-                })
+                });
+                if let Some((_, words)) = unused.iter().find(|u| u.0 == tp.id) {
+                    v["given"]["seeds_not_in_vocabulary"] = words.clone().into();
+                }
+                v
             })
             .collect();
-        Some(serde_json::Value::from(rows).to_string())
+        Ok(Some(serde_json::Value::from(rows).to_string()))
     }
 
     /// The labels of a supervised model, or `None`.

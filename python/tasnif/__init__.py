@@ -231,7 +231,8 @@ class Model:
     @property
     def topics(self) -> Optional[list]:
         """A topic model's topics (``topic``, ``count``, ``label``, ``name``, ``given``,
-        ``top_words``, ``examples``); ``None`` for a supervised model."""
+        ``top_words``, ``examples``); ``None`` for a supervised model. A named topic's ``given``
+        lists its seed words the vocabulary lacks under ``seeds_not_in_vocabulary``."""
         t = self._inner.topics_json()
         return None if t is None else json.loads(t)
 

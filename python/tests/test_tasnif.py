@@ -106,10 +106,12 @@ def test_topics_trained_in_python_are_those_the_command_trains():
 
 def test_named_topics_given_as_a_list_and_errors_that_say_what_is_wrong(tmp_path):
     texts = [t for _, _, t in data_files()]
-    topics = [{"name": "Greenland", "name_ar": "غرينلاند", "seeds": ["غرينلاند", "الدنمارك"]}]
+    topics = [{"name": "Greenland", "name_ar": "غرينلاند", "seeds": ["غرينلاند", "الدنمارك", "xyzzy"]}]
     model = tasnif.train_topics(texts, k=4, topics=topics)
     assert model.topics[0]["label"] == "Greenland · غرينلاند"
-    assert model.topics[0]["given"]["seeds"] == ["غرينلاند", "الدنمارك"]
+    assert model.topics[0]["given"]["seeds"] == ["غرينلاند", "الدنمارك", "xyzzy"]
+    # a seed word the corpus lacks guides nothing, and is said so
+    assert model.topics[0]["given"]["seeds_not_in_vocabulary"] == ["xyzzy"]
     assert all(t["given"] is None for t in model.topics[1:])
     with pytest.raises(ValueError, match="seeds"):
         tasnif.train_topics(texts, topics=[{"name": "x"}])
