@@ -160,6 +160,33 @@ fn seed_words_the_corpus_lacks_and_too_small_a_k_are_named() {
     assert!(e.to_string().contains("4 named topics but k = 3"), "{e}");
 }
 
+/// k defaults to the number of named topics in the library as in the command, whichever
+/// order the calls come in; one named topic gets one discovered beside it.
+#[test]
+fn k_defaults_to_the_number_of_named_topics() {
+    let corpus = corpus();
+    let n_topics = |p: TopicParams| {
+        p.check()
+            .unwrap()
+            .fit(&corpus)
+            .unwrap()
+            .model
+            .topics()
+            .unwrap()
+            .len()
+    };
+    assert_eq!(n_topics(TopicParams::new().named(named())), 4);
+    assert_eq!(n_topics(TopicParams::new().k(5).named(named())), 5);
+    assert_eq!(n_topics(TopicParams::new().named(named()).k(5)), 5);
+    let one = named()[2..3].to_vec();
+    assert_eq!(n_topics(TopicParams::new().named(one)), 2);
+    // five named topics: k follows them rather than failing against the default 4
+    let mut five = named();
+    five.push(five[0].clone());
+    five[4].name = "Afghanistan again".into();
+    assert!(TopicParams::new().named(five).check().is_ok());
+}
+
 /// A seed word the corpus lacks, beside words it has, trains (the others guide) and is named
 /// as unused, so the person who chose it can spell it as the articles do.
 #[test]

@@ -518,13 +518,11 @@ fn train_topics(
     labels: Option<Vec<Option<String>>>,
 ) -> PyResult<Model> {
     let named = named_topics(topics)?;
-    let k = k.unwrap_or(if named.is_empty() { 4 } else { named.len() });
-    let params = TopicParams::new()
-        .k(k)
-        .seed(seed)
-        .named(named)
-        .check()
-        .map_err(err)?;
+    let mut params = TopicParams::new().seed(seed).named(named);
+    if let Some(k) = k {
+        params = params.k(k);
+    }
+    let params = params.check().map_err(err)?;
     let corpus = corpus_of(ids, texts, labels)?;
     let model = py
         .detach(|| params.fit(&corpus).map(|f| f.model))
@@ -637,13 +635,11 @@ impl PassDriver {
     #[pyo3(signature = (k = None, seed = 42, topics = None))]
     fn new(k: Option<usize>, seed: u64, topics: Option<Bound<'_, PyAny>>) -> PyResult<Self> {
         let named = named_topics(topics)?;
-        let k = k.unwrap_or(if named.is_empty() { 4 } else { named.len() });
-        let params = TopicParams::new()
-            .k(k)
-            .seed(seed)
-            .named(named)
-            .check()
-            .map_err(err)?;
+        let mut params = TopicParams::new().seed(seed).named(named);
+        if let Some(k) = k {
+            params = params.k(k);
+        }
+        let params = params.check().map_err(err)?;
         Ok(PassDriver {
             inner: Some(PassTrainer::new(params).map_err(err)?),
         })

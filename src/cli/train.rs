@@ -183,14 +183,11 @@ pub(crate) fn run(a: TrainArgs) -> Outcome {
             Some(path) => NamedTopic::read_file(path).map_err(tasnif::Error::from)?,
             None => Vec::new(),
         };
-        let k = (a.k.clone()).unwrap_or(KChoice::Fixed(if given.is_empty() {
-            4
-        } else {
-            given.len()
-        }));
-        let fit = TopicParams::new()
-            .k_choice(k)
-            .named(given)
+        let mut params = TopicParams::new().named(given);
+        if let Some(k) = a.k.clone() {
+            params = params.k_choice(k);
+        }
+        let fit = params
             .seed(a.seed)
             .kmeans_algorithm(algorithm)
             .check()?

@@ -108,6 +108,10 @@ pub struct TopicParams {
     /// Topics the user named, in order: they become the model's first topics.
     #[serde(default)]
     pub(crate) named: Vec<NamedTopic>,
+    /// Whether k was chosen ([`k`](TopicParams::k), [`k_range`](TopicParams::k_range)); if
+    /// not, named topics set it to their number.
+    #[serde(skip)]
+    pub(crate) k_chosen: bool,
 }
 
 fn default_sample() -> usize {
@@ -125,7 +129,8 @@ impl Default for TopicParams {
 }
 
 impl TopicParams {
-    /// The defaults of `tasnif train`: k = 4, seed 42.
+    /// The defaults of `tasnif train`: k = 4 (the number of named topics when there are
+    /// any), seed 42.
     pub fn new() -> Self {
         let seed = kmeans::DEFAULT_SEED;
         TopicParams {
@@ -160,13 +165,20 @@ impl TopicParams {
             svd_sample: SVD_SAMPLE,
             kmeans_sample: KMEANS_SAMPLE,
             named: Vec::new(),
+            k_chosen: false,
         }
     }
 
     /// Topics named by the user (from a topics file, [`NamedTopic::read_file`]): the model's
-    /// first topics, in this order, carry these names; k − n more are discovered.
+    /// first topics, in this order, carry these names; k − n more are discovered. Unless k is
+    /// chosen (before or after), it is n (at least 2: one named topic and one discovered).
     pub fn named(mut self, topics: Vec<NamedTopic>) -> Self {
         self.named = topics;
+        if !self.k_chosen && !self.named.is_empty() {
+            let k = self.named.len().max(2);
+            self = self.k_choice(KChoice::Fixed(k));
+            self.k_chosen = false;
+        }
         self
     }
 
@@ -185,6 +197,7 @@ impl TopicParams {
             KChoice::Fixed(k) | KChoice::Range(k, _) => k,
         };
         self.k = k;
+        self.k_chosen = true;
         self
     }
 
