@@ -43,7 +43,7 @@ pub fn total_memory() -> u64 {
 const PAIR: u64 = 8;
 
 /// A folder of this run's temporary files, removed when dropped (after success or an error);
-/// folders that killed runs left behind are removed when the next one is made.
+/// folders that killed runs left behind are removed by the next run (its first store).
 pub(crate) struct SpillDir {
     path: PathBuf,
 }
@@ -127,6 +127,11 @@ impl PairRows {
         dir: Option<std::sync::Arc<SpillDir>>,
         name: &'static str,
     ) -> Self {
+        // A run's first store: what killed runs left is removed now, whether or not this run
+        // spills (most runs never do, and their leftovers can be gigabytes).
+        if dir.is_none() {
+            remove_stale(&budget.dir);
+        }
         PairRows {
             ends: Vec::new(),
             storage: Storage::Memory(Vec::new()),
@@ -427,6 +432,14 @@ mod tests {
         std::fs::write(stale.join("terms"), b"counts").unwrap();
         std::fs::create_dir(&alive).unwrap();
         std::fs::write(&other, b"mine").unwrap();
+        // a run that never spills removes it too
+        let budget = Budget {
+            bytes: 1 << 30,
+            dir: parent.path().to_path_buf(),
+        };
+        let _rows = PairRows::new(&budget, None, "terms");
+        assert!(!stale.exists(), "the killed run's folder is still there");
+        std::fs::create_dir(&stale).unwrap();
         let dir = SpillDir::new(parent.path()).unwrap();
         assert!(!stale.exists(), "the killed run's folder is still there");
         assert!(alive.exists() && other.exists());
