@@ -1024,7 +1024,7 @@ fn training_outlets_are_remembered_by_the_model() {
     assert_eq!(r.code, EXIT_OK, "{}", r.stderr);
     assert!(!r.stderr.contains(note), "{}", r.stderr);
     let r = tasnif(&[&"eval", &model, &feed, &"--sources", &"a"]);
-    expect(&r, EXIT_OK, &[note, "--sources a"]);
+    expect(&r, EXIT_OK, &[note, "(sources a)"]);
     let from_a = std::fs::read_to_string(&feed)
         .unwrap()
         .lines()

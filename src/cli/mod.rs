@@ -116,6 +116,7 @@ fn with_advice(e: &tasnif::Error) -> String {
     use tasnif::Error as E;
     use tasnif::corpus::CorpusError;
     use tasnif::supervised::SupervisedError;
+    use tasnif::text::analyzer::AnalyzerError;
     use tasnif::topics::TopicsError;
     let advice = match e {
         E::Model(ModelError::Exists(_)) => Some("pass --force to overwrite it"),
@@ -131,6 +132,9 @@ fn with_advice(e: &tasnif::Error) -> String {
             Some("--sources takes the outlets exactly as the documents spell them")
         }
         E::Topics(TopicsError::KTooLarge { .. }) => Some("give a smaller --k"),
+        E::Analyzer(AnalyzerError::StemmerVersion(_)) => {
+            Some("retrain the model with this tasnif (`tasnif train`)")
+        }
         E::Supervised(SupervisedError::OneLabel(_)) => {
             Some("a classifier needs documents of two labels or more")
         }

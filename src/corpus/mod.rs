@@ -120,6 +120,9 @@ pub enum Note {
     DuplicateIds {
         input: PathBuf,
         ids: Vec<(String, usize)>,
+        /// Further repeats, of ids past the most a stream lists by name (a feed's memory
+        /// stays bounded).
+        more: usize,
     },
     /// A sources filter was given, but no document of this input carries a source, so all of
     /// them were kept.
@@ -153,8 +156,11 @@ impl fmt::Display for Note {
                     path_name(folder)
                 )
             }
-            Note::DuplicateIds { input, ids } => {
-                let shown = first_few(ids.iter().map(|(id, n)| format!("{id:?} ×{n}")));
+            Note::DuplicateIds { input, ids, more } => {
+                let mut shown = first_few(ids.iter().map(|(id, n)| format!("{id:?} ×{n}")));
+                if *more > 0 {
+                    shown += &format!("; {more} more repeats of other ids");
+                }
                 let (count, verb) = match ids.len() {
                     1 => ("1 id".to_string(), "is"),
                     n => (format!("{n} ids"), "are"),
@@ -234,16 +240,22 @@ impl Corpus {
     /// The corpus as its inputs name it: their paths joined by " + ", then the sources filter.
     pub fn name(&self) -> String {
         let paths: Vec<String> = self.inputs.iter().map(|i| path_name(&i.path)).collect();
-        let mut name = if paths.is_empty() {
-            "(documents)".to_string()
-        } else {
-            paths.join(" + ")
-        };
-        if !self.sources.is_empty() {
-            name = format!("{name} --sources {}", self.sources.join(","));
-        }
-        name
+        describe(&paths, &self.sources)
     }
+}
+
+/// Corpora in one line: their paths joined by " + ", then the outlets kept
+/// (`ant.jsonl (sources skynews, alarabia)`).
+pub fn describe(paths: &[String], sources: &[String]) -> String {
+    let mut name = if paths.is_empty() {
+        "(documents)".to_string()
+    } else {
+        paths.join(" + ")
+    };
+    if !sources.is_empty() {
+        name = format!("{name} (sources {})", sources.join(", "));
+    }
+    name
 }
 
 /// Errors that stop a whole read (a missing root, an unreadable folder, a corpus given twice).

@@ -143,6 +143,7 @@ impl CorpusReader {
             c.notes.push(Note::DuplicateIds {
                 input: path.to_path_buf(),
                 ids,
+                more: 0,
             });
         }
         Ok(c)

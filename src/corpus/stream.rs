@@ -585,10 +585,11 @@ impl DocumentSource for CorpusStream {
                     kept: read,
                 });
             }
-            if let Some(ids) = ids.repeated() {
+            if let Some((ids, more)) = ids.repeated() {
                 self.notes.push(Note::DuplicateIds {
                     input: path.clone(),
                     ids,
+                    more,
                 });
             }
         }
@@ -621,15 +622,41 @@ impl DocumentSource for CorpusStream {
     }
 }
 
-/// Ids seen more than once in one input, without keeping every id: a hash of each, and the
-/// ids themselves only once they repeat.
-#[derive(Default)]
+/// Ids a stream looks for repeats among: the most recent this many (a hash each, about 30
+/// bytes with the map's overhead: ~30 MB), so that a feed's memory stays bounded; two uses of
+/// an id further apart than this go unnoticed.
+pub(crate) const ID_WINDOW: usize = 1 << 20;
+
+/// Repeated ids a stream lists by name; repeats of further ids are only counted.
+const REPEATED_LISTED: usize = 1 << 16;
+
+/// Ids seen more than once in one input, without keeping every id: a hash of each of the
+/// last [`ID_WINDOW`], and the ids themselves only once they repeat.
 struct DuplicateIds {
+    window: usize,
     seen: FxHashMap<u64, u32>,
+    order: std::collections::VecDeque<u64>,
     repeated: FxHashMap<String, usize>,
+    more: usize,
+}
+
+impl Default for DuplicateIds {
+    fn default() -> Self {
+        DuplicateIds::with_window(ID_WINDOW)
+    }
 }
 
 impl DuplicateIds {
+    fn with_window(window: usize) -> Self {
+        DuplicateIds {
+            window,
+            seen: FxHashMap::default(),
+            order: std::collections::VecDeque::new(),
+            repeated: FxHashMap::default(),
+            more: 0,
+        }
+    }
+
     fn see(&mut self, id: &str) {
         use std::hash::BuildHasher;
         let h = rustc_hash::FxBuildHasher.hash_one(id);
@@ -638,14 +665,31 @@ impl DuplicateIds {
         if *n > 1 {
             // a hash collision of two different ids would count them as one: rare, and only a
             // note
-            *self.repeated.entry(id.to_string()).or_insert(1) += 1;
+            if let Some(c) = self.repeated.get_mut(id) {
+                *c += 1;
+            } else if self.repeated.len() < REPEATED_LISTED {
+                self.repeated.insert(id.to_string(), 2);
+            } else {
+                self.more += 1;
+            }
+        }
+        self.order.push_back(h);
+        if self.order.len() > self.window {
+            let old = self.order.pop_front().expect("longer than the window");
+            if let std::collections::hash_map::Entry::Occupied(mut e) = self.seen.entry(old) {
+                *e.get_mut() -= 1;
+                if *e.get() == 0 {
+                    e.remove();
+                }
+            }
         }
     }
 
-    fn repeated(self) -> Option<Vec<(String, usize)>> {
+    /// The repeated ids (sorted) with their counts, and the repeats of ids not listed.
+    fn repeated(self) -> Option<(Vec<(String, usize)>, usize)> {
         let mut ids: Vec<(String, usize)> = self.repeated.into_iter().collect();
         ids.sort_unstable();
-        (!ids.is_empty()).then_some(ids)
+        (!ids.is_empty()).then_some((ids, self.more))
     }
 }
 
@@ -700,5 +744,27 @@ mod tests {
                 assert!(chunks > 100);
             }
         }
+    }
+
+    #[test]
+    fn repeated_ids_are_found_within_the_window_and_memory_stays_bounded() {
+        let mut d = DuplicateIds::with_window(4);
+        for id in ["a", "b", "a", "c", "d", "e", "f", "b"] {
+            d.see(id);
+        }
+        // "a" repeats within 4 ids; "b" comes back after 6, past the window
+        assert_eq!(d.seen.len(), 4);
+        assert_eq!(d.order.len(), 4);
+        let (ids, more) = d.repeated().unwrap();
+        assert_eq!(ids, [("a".to_string(), 2)]);
+        assert_eq!(more, 0);
+        let mut d = DuplicateIds::with_window(1 << 10);
+        for i in 0..(REPEATED_LISTED + 10) {
+            d.see(&i.to_string());
+            d.see(&i.to_string());
+        }
+        let (ids, more) = d.repeated().unwrap();
+        assert_eq!(ids.len(), REPEATED_LISTED);
+        assert_eq!(more, 10);
     }
 }

@@ -47,18 +47,9 @@ impl TrainingFacts {
         }
     }
 
-    /// The training corpus in one line: its paths joined by " + ", then the outlets kept
-    /// (`ant.jsonl --sources skynews,alarabia`).
+    /// The training corpus in one line ([`crate::corpus::describe`]).
     pub fn corpus_name(&self) -> String {
-        let mut name = if self.corpora.is_empty() {
-            "(documents)".to_string()
-        } else {
-            self.corpora.join(" + ")
-        };
-        if !self.sources.is_empty() {
-            name = format!("{name} --sources {}", self.sources.join(","));
-        }
-        name
+        crate::corpus::describe(&self.corpora, &self.sources)
     }
 
     /// How many documents of `corpus`, read from `path`, come from this model's training

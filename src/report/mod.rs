@@ -315,9 +315,12 @@ mod tests {
             .collect();
         assert_eq!(cells.len(), 5 * 4, "5 labels × 4 topics");
         assert_eq!(cells.iter().sum::<usize>(), c.docs.len());
-        // --max-docs 0 draws no document and says so, and keeps the heat map.
+        // a map of at most 0 documents draws none and says so, and keeps the heat map.
         let none = render(&classifier, Some(&c), &opts(0));
-        assert!(none.contains("--max-docs 0") && none.contains("id=\"topic-label-matrix\""));
+        assert!(
+            none.contains("none drawn: the map was given at most")
+                && none.contains("id=\"topic-label-matrix\"")
+        );
         // Without a corpus: no document map, still the topics and the intertopic map.
         let bare = render(&classifier, None, &opts(50));
         assert!(!bare.contains("id=\"doc-map\"") && bare.contains("id=\"topic-map\""));

@@ -168,7 +168,7 @@ pub(super) fn document_map_section(
     );
     if points.is_empty() {
         s += if max_docs == 0 {
-            "<p>لم تُرسم أي مقالة <small>(none drawn: <span class=\"ltr\">--max-docs 0</span>)</small>.</p></div></section>"
+            "<p>لم تُرسم أي مقالة <small>(none drawn: the map was given at most <span class=\"ltr\">0</span> documents)</small>.</p></div></section>"
         } else {
             "<p>لا توجد مقالات بكلمات معروفة للنموذج <small>(no document has a word the model knows)</small>.</p></div></section>"
         };

@@ -71,7 +71,7 @@ impl AnalyzerConfig {
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum AnalyzerError {
     #[error(
-        "the analysis uses stemmer version {0}, but this tasnif has version {current}: stems differ, so retrain the model with this tasnif",
+        "the analysis uses stemmer version {0}, but this tasnif has version {current}: stems differ",
         current = stem::STEMMER_VERSION
     )]
     StemmerVersion(u32),
