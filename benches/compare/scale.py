@@ -101,7 +101,9 @@ def sk_worker(path, seed):
     t3 = time.perf_counter()
     km = KMeans(6, n_init=10, random_state=seed).fit(z)
     t4 = time.perf_counter()
+    import sklearn
     print(json.dumps(dict(nmi=normalized_mutual_info_score(labels, km.labels_),
+                          version=sklearn.__version__,
                           stages=dict(read=t1 - t0, tfidf=t2 - t1, svd=t3 - t2, kmeans=t4 - t3))))
 
 
@@ -134,17 +136,17 @@ def main():
             if py:
                 out, wall2, rss2 = timed([py, os.path.abspath(__file__), "--sk-worker", path, str(seed)])
                 r = json.loads(out.splitlines()[-1])
-                rows.append((n, seed, "scikit-learn", wall2, rss2, r["nmi"]))
+                rows.append((n, seed, "scikit-learn " + r["version"], wall2, rss2, r["nmi"]))
                 print(f"  scikit-learn stages at {n}: " +
                       ", ".join(f"{k} {v:.1f} s" for k, v in r["stages"].items()), file=sys.stderr)
-    print(f"{'articles':>9} {'seed':>4} {'tool':<16} {'wall s':>7} {'peak MB':>8} {'NMI':>6}  speed-up")
+    print(f"{'articles':>9} {'seed':>4} {'tool':<20} {'wall s':>7} {'peak MB':>8} {'NMI':>6}  speed-up")
     for i, (n, seed, tool, wall, rss, nmi) in enumerate(rows):
         ratio = ""
         if tool.startswith("tasnif"):
-            peer = [r for r in rows if r[0] == n and r[1] == seed and r[2] == "scikit-learn"]
+            peer = [r for r in rows if r[0] == n and r[1] == seed and r[2].startswith("scikit-learn")]
             if peer:
                 ratio = f"{peer[0][3] / wall:.1f}x faster, {peer[0][4] / rss:.1f}x less memory"
-        print(f"{n:>9} {seed:>4} {tool:<16} {wall:>7.1f} {rss:>8.0f} {nmi:>6.3f}  {ratio}")
+        print(f"{n:>9} {seed:>4} {tool:<20} {wall:>7.1f} {rss:>8.0f} {nmi:>6.3f}  {ratio}")
     print(f"load average during run: {os.getloadavg()} on {os.cpu_count()} cores")
 
 
