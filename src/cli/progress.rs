@@ -70,6 +70,16 @@ impl Progress for Bars {
         if let Some(Current { bar: Some(b), .. }) =
             self.current.lock().expect("progress lock").as_ref()
         {
+            // a stage without a total that counts (reading: documents) shows its count from
+            // its first item on; one that never counts keeps the bare spinner
+            if b.length().is_none()
+                && b.position() == 0
+                && n > 0
+                && let Ok(style) =
+                    ProgressStyle::with_template("{spinner} {msg:26} {human_pos} ({elapsed})")
+            {
+                b.set_style(style);
+            }
             b.inc(n);
         }
     }
