@@ -504,16 +504,7 @@ mod tests {
 
     #[test]
     fn counts_do_not_depend_on_chunks_or_threads() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/ukraine");
-        let mut paths: Vec<_> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        paths.sort();
-        let texts: Vec<String> = paths
-            .iter()
-            .map(|p| std::fs::read_to_string(p).unwrap())
-            .collect();
+        let texts = crate::vectorize::tests::label_texts("ukraine");
         assert!(
             texts.len() >= 10,
             "the demo corpus has its Ukraine articles"

@@ -778,20 +778,26 @@ fn idf_of(n: usize, df: u32, smooth: bool) -> f64 {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    #[test]
-    fn raw_texts_transform_as_their_terms_do() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/migration");
+    /// The raw texts of one label folder of `data/`, in file-name order.
+    pub(crate) fn label_texts(label: &str) -> Vec<String> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("data")
+            .join(label);
         let mut paths: Vec<_> = (std::fs::read_dir(dir).unwrap())
             .map(|e| e.unwrap().path())
             .collect();
         paths.sort();
-        let texts: Vec<String> = paths
-            .iter()
+        (paths.iter())
             .map(|p| std::fs::read_to_string(p).unwrap())
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn raw_texts_transform_as_their_terms_do() {
+        let texts = label_texts("migration");
         let analyzer = Analyzer::new(Default::default()).unwrap();
         for ngram_range in [(1, 1), (1, 2), (2, 2)] {
             let p = TfidfParams {
