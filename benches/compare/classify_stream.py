@@ -32,14 +32,7 @@ def lines_file(n):
     path = os.path.join(scale.CACHE, f"feed-{n}.jsonl")
     if os.path.exists(path):
         return path
-    src = scale.corpus(max(n, 10 * scale.ANT_DOCS))
-    with open(src, encoding="utf-8") as f, open(path + ".part", "w", encoding="utf-8") as out:
-        for i, line in enumerate(f):
-            if i == n:
-                break
-            out.write(line)
-    os.rename(path + ".part", path)
-    return path
+    return scale.head(scale.corpus(max(n, 10 * scale.ANT_DOCS)), n, path)
 
 
 def throughput(exe, model, path, n):

@@ -51,7 +51,12 @@ def corpus(n):
         os.rename(full + ".part", full)
     if copies * ANT_DOCS == n:
         return full
-    with open(full, encoding="utf-8") as src, open(path + ".part", "w", encoding="utf-8") as out:
+    return head(full, n, path)
+
+
+def head(src_path, n, path):
+    """The first N lines of SRC_PATH written to PATH (through a .part file); returns PATH."""
+    with open(src_path, encoding="utf-8") as src, open(path + ".part", "w", encoding="utf-8") as out:
         for i, line in enumerate(src):
             if i == n:
                 break
