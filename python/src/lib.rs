@@ -265,11 +265,8 @@ impl Model {
     /// A model from the bytes of a model file.
     #[staticmethod]
     fn from_bytes(py: Python<'_>, data: Vec<u8>) -> PyResult<Self> {
-        let model = py
-            .detach(|| tasnif::Model::from_bytes(&data, std::path::Path::new("<bytes>")))
-            .map_err(err)?;
-        Ok(Model {
-            classifier: Classifier::new(model).map_err(err)?,
+        trained(py, || {
+            tasnif::Model::from_bytes(&data, std::path::Path::new("<bytes>"))
         })
     }
 
@@ -524,12 +521,7 @@ fn train_topics(
     }
     let params = params.check().map_err(err)?;
     let corpus = corpus_of(ids, texts, labels)?;
-    let model = py
-        .detach(|| params.fit(&corpus).map(|f| f.model))
-        .map_err(err)?;
-    Ok(Model {
-        classifier: Classifier::new(model).map_err(err)?,
-    })
+    trained(py, || params.fit(&corpus).map(|f| f.model))
 }
 
 /// Trains a supervised classifier (see `tasnif.train_supervised`).
@@ -544,9 +536,15 @@ fn train_supervised(
 ) -> PyResult<Model> {
     let params = SupervisedParams::new().seed(seed).check().map_err(err)?;
     let corpus = corpus_of(ids, texts, Some(labels))?;
-    let model = py
-        .detach(|| params.fit(&corpus).map(|f| f.model))
-        .map_err(err)?;
+    trained(py, || params.fit(&corpus).map(|f| f.model))
+}
+
+/// Makes a model (a training, a decoding) with the GIL released and wraps it for Python.
+fn trained<E: std::fmt::Display + Send>(
+    py: Python<'_>,
+    make: impl FnOnce() -> Result<tasnif::Model, E> + Send,
+) -> PyResult<Model> {
+    let model = py.detach(make).map_err(err)?;
     Ok(Model {
         classifier: Classifier::new(model).map_err(err)?,
     })
@@ -747,10 +745,7 @@ impl PassDriver {
             .take()
             .ok_or_else(|| err("this training has finished"))?;
         t.corpus(vec![corpus], skipped);
-        let model = py.detach(|| t.finish(&shares)).map_err(err)?;
-        Ok(Model {
-            classifier: Classifier::new(model).map_err(err)?,
-        })
+        trained(py, || t.finish(&shares))
     }
 }
 
